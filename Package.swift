@@ -1,0 +1,95 @@
+// swift-tools-version:6.0
+// artifactfs: package repositories (apt, PyPI, tarballs) as a FUSE filesystem and over HTTP.
+import PackageDescription
+
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "artifactfs",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "artifactfs", targets: ["ArtifactCLI"]),
+        .library(name: "Core", targets: ["Core"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CArchive",
+            path: "Sources/CArchive",
+            pkgConfig: "libarchive",
+            providers: [.apt(["libarchive-dev"])]
+        ),
+        .systemLibrary(
+            name: "CCurl",
+            path: "Sources/CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .target(
+            name: "Core",
+            dependencies: [
+                "CArchive",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "CoreTesting",
+            dependencies: ["Core"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ArtifactHTTP",
+            dependencies: [
+                "Core",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ArtifactFS",
+            dependencies: ["Core"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ArtifactClient",
+            dependencies: ["CCurl"],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "ArtifactCLI",
+            dependencies: [
+                "Core", "ArtifactHTTP", "ArtifactFS", "ArtifactClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "CoreTests", dependencies: ["Core", "CoreTesting"], swiftSettings: strict),
+        .testTarget(name: "ArtifactFSTests", dependencies: ["ArtifactFS", "Core"], swiftSettings: strict),
+        .testTarget(
+            name: "ArtifactHTTPTests",
+            dependencies: [
+                "ArtifactHTTP", "Core", "CoreTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ArtifactCLITests",
+            dependencies: ["ArtifactCLI", "ArtifactClient"],
+            swiftSettings: strict
+        ),
+    ]
+)

@@ -1,0 +1,30 @@
+// The one place that picks concrete stores and providers from configuration.
+import Core
+import Foundation
+import Logging
+
+/// Everything a running server needs, built from the data directory.
+struct Bootstrap {
+    let repositories: Repositories
+    let executor: BlockingExecutor
+
+    /// Opens (creating if needed) `<data>/catalogue.sqlite`, `<data>/blobs/` and `<data>/spool/`.
+    init(dataDirectory: String, logger: Logger) throws {
+        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+        let metadata = try SQLiteMetadataStore(path: dataDirectory + "/catalogue.sqlite")
+        let blobs = try LocalBlobStore(root: dataDirectory + "/blobs")
+        let spool = try Spool(directory: dataDirectory + "/spool")
+        repositories = Repositories(metadata: metadata, blobs: blobs, spool: spool, providers: [TarballProvider()], logger: logger)
+        executor = BlockingExecutor(threadCount: 8)
+    }
+
+    /// Logs to standard error; `LOG_LEVEL` (trace…critical) sets the level, default info.
+    static func makeLogger(_ label: String) -> Logger {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+            return handler
+        }
+        return Logger(label: label)
+    }
+}

@@ -1,0 +1,62 @@
+// `artifactfs serve`: the main job — open the data directory and serve the tree over HTTP.
+import ArgumentParser
+import ArtifactHTTP
+import Core
+import Foundation
+import Hummingbird
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the repositories over HTTP (foreground; SIGINT/SIGTERM stop it cleanly).")
+
+    @Option(help: "Data directory: catalogue, blobs, spool. Env ARTIFACTFS_DATA.")
+    var data: String?
+
+    @Option(help: "HOST:PORT to listen on (port 0 picks a free one). Env ARTIFACTFS_LISTEN.")
+    var listen: String?
+
+    @Option(name: .customLong("upload-token"), help: "Token required for uploads and deletes. Env ARTIFACTFS_UPLOAD_TOKEN.")
+    var uploadToken: String?
+
+    func validate() throws {
+        _ = try ListenAddress(resolvedListen)
+    }
+
+    var resolvedData: String { data ?? ProcessInfo.processInfo.environment["ARTIFACTFS_DATA"] ?? "./data" }
+    var resolvedListen: String { listen ?? ProcessInfo.processInfo.environment["ARTIFACTFS_LISTEN"] ?? "127.0.0.1:8080" }
+    var resolvedToken: String? { uploadToken ?? ProcessInfo.processInfo.environment["ARTIFACTFS_UPLOAD_TOKEN"] }
+
+    func run() async throws {
+        let logger = Bootstrap.makeLogger("artifactfs")
+        let address = try ListenAddress(resolvedListen)
+        let dataDirectory = resolvedData
+        let bootstrap = try Bootstrap(dataDirectory: dataDirectory, logger: logger)
+        let configuration = HTTPExporter.Configuration(host: address.host, port: address.port, uploadToken: resolvedToken)
+        let app = HTTPExporter.application(
+            repositories: bootstrap.repositories, executor: bootstrap.executor, configuration: configuration, logger: logger
+        ) { host, port in
+            logger.notice("ready", metadata: ["http.url": "http://\(host):\(port)/", "data.dir": "\(dataDirectory)",
+                                               "upload.token": "\(configuration.uploadToken == nil ? "none" : "required")"])
+        }
+        try await app.runService()
+        logger.notice("stopped")
+    }
+}
+
+/// `HOST:PORT`, with `[v6]:PORT` accepted.
+struct ListenAddress {
+    let host: String
+    let port: Int
+
+    init(_ text: String) throws {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
+            throw ValidationError("--listen must be HOST:PORT (got '\(text)')")
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else { throw ValidationError("--listen needs a host (got '\(text)')") }
+        self.host = host
+        self.port = port
+    }
+}

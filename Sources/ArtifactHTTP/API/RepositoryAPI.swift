@@ -1,0 +1,89 @@
+// The JSON API: list, create and delete repositories; list a repository's packages.
+import Core
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// A repository as the API shows it.
+struct RepositorySummary: Codable, Sendable {
+    let provider: String
+    let name: String
+    let packages: Int
+    let allowOverwrite: Bool
+    let created: Date
+    let url: String
+}
+
+/// A package as the API shows it.
+struct PackageSummary: Codable, Sendable {
+    let filename: String
+    let name: String
+    let version: String
+    let size: Int64
+    let sha256: String
+    let path: String
+    let uploaded: Date
+    let attributes: [String: String]
+}
+
+/// Body of `POST /api/repos`.
+struct CreateRepositoryRequest: Codable, Sendable {
+    let provider: String
+    let name: String
+    var allowOverwrite: Bool?
+}
+
+/// `/api/…` routes.
+struct RepositoryAPI: Sendable {
+    let repositories: Repositories
+    let executor: BlockingExecutor
+    let authorizer: UploadAuthorizer
+
+    func handle(_ components: [String], request: Request) async throws -> Response {
+        let repositories = self.repositories
+        switch (request.method, components.count) {
+        case (.get, 1) where components[0] == "repos", (.head, 1) where components[0] == "repos":
+            let summaries = try await executor.run { try repositories.metadata.repositories().map { try Self.summary($0, repositories) } }
+            return try jsonResponse(summaries)
+        case (.post, 1) where components[0] == "repos":
+            try authorizer.authorize(request.headers)
+            let body = try await request.body.collect(upTo: 64 << 10)
+            guard let create = try? JSONDecoder().decode(CreateRepositoryRequest.self, from: Data(buffer: body)) else {
+                throw HTTPFailure(.badRequest, #"expected JSON {"provider": "tar", "name": "…"}"#)
+            }
+            let (kind, name) = try UploadHandlers.repository([create.provider, create.name])
+            let record = try await executor.run { try repositories.createRepository(kind, name, allowOverwrite: create.allowOverwrite ?? false) }
+            return try jsonResponse(try await executor.run { try Self.summary(record, repositories) }, status: .created)
+        case (.delete, 2):
+            try authorizer.authorize(request.headers)
+            let (kind, name) = try UploadHandlers.repository(components)
+            let force = request.uri.queryParameters["force"].map { $0 == "true" || $0 == "1" } ?? false
+            try await executor.run { try repositories.deleteRepository(kind, name, force: force) }
+            return try jsonResponse(["deleted": "/\(kind)/\(name)"])
+        case (.get, 3) where components[2] == "packages", (.head, 3) where components[2] == "packages":
+            let (kind, name) = try UploadHandlers.repository(components)
+            let packages = try await executor.run { () throws -> [PackageSummary] in
+                guard let record = try repositories.repository(kind, name) else { throw ArtifactError.notFound("repository \(kind)/\(name)") }
+                return try repositories.metadata.packages(repository: record.id).map { Self.summary($0, record) }
+            }
+            return try jsonResponse(packages)
+        default:
+            throw HTTPFailure(.notFound, "no such API endpoint")
+        }
+    }
+
+    static func summary(_ record: RepositoryRecord, _ repositories: Repositories) throws -> RepositorySummary {
+        RepositorySummary(provider: record.provider.rawValue, name: record.name.rawValue,
+                          packages: try repositories.metadata.packages(repository: record.id).count,
+                          allowOverwrite: record.allowOverwrite, created: record.createdAt,
+                          url: "/\(record.provider)/\(record.name)/")
+    }
+
+    static func summary(_ package: PackageRecord, _ repository: RepositoryRecord) -> PackageSummary {
+        PackageSummary(filename: package.filename.rawValue, name: package.name.rawValue, version: package.version.rawValue,
+                       size: package.digests.size, sha256: package.digests.sha256.hex,
+                       path: "/" + ([repository.provider.rawValue, repository.name.rawValue] + package.location + [package.filename.rawValue]).joined(separator: "/"),
+                       uploaded: package.uploadedAt, attributes: package.attributes)
+    }
+}

@@ -1,0 +1,72 @@
+// Serves files and directory listings of the RepositoryTree: the HTTP view of the one read model.
+import Core
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// GET/HEAD over the tree. File semantics (validators, Range, HEAD) live in `FileRequestPlan`; bytes are
+/// streamed from the blob store in chunks read on the blocking executor.
+struct TreeFileServer: Sendable {
+    let repositories: Repositories
+    let executor: BlockingExecutor
+    /// Bytes per blob read while streaming a response.
+    var chunkBytes = 256 << 10
+
+    func serve(_ path: RequestPath, request: Request) async throws -> Response {
+        let tree = repositories.tree
+        let components = path.components
+        guard let entry = try await executor.run({ try tree.resolve(components) }) else {
+            throw HTTPFailure(.notFound, "not found")
+        }
+        if entry.isDirectory {
+            guard path.hasTrailingSlash || components.isEmpty else {
+                let location = RequestPath.urlPath(components, alias: path.usedAlias, trailingSlash: true)
+                return Response(status: .movedPermanently, headers: [.location: location])
+            }
+            return DirectoryListing(tree: tree, executor: executor).response(for: entry, path: path, head: request.method == .head)
+        }
+        return try await file(entry, request: request)
+    }
+
+    private func file(_ entry: TreeEntry, request: Request) async throws -> Response {
+        guard let digest = entry.digest else { throw HTTPFailure(.notFound, "not found") }
+        let plan = FileRequestPlan(requestHeaders: request.headers, size: entry.size, etag: "\"\(digest.hex)\"",
+                                   modified: entry.modified, contentType: ContentType.of(entry.name))
+        switch plan.outcome {
+        case .notModified:
+            return Response(status: .notModified, headers: plan.headers)
+        case .rangeNotSatisfiable:
+            return Response(status: .rangeNotSatisfiable, headers: plan.headers)
+        case .full, .partial:
+            let range: ClosedRange<Int64>? = if case .partial(let r) = plan.outcome { r } else { nil }
+            let status: HTTPResponse.Status = range == nil ? .ok : .partialContent
+            if request.method == .head { return Response(status: status, headers: plan.headers) }
+            let tree = repositories.tree
+            let reader = try await executor.run { try tree.open(entry) }
+            let body = stream(reader, range: range ?? 0...(entry.size - 1), size: entry.size)
+            return Response(status: status, headers: plan.headers, body: body)
+        }
+    }
+
+    /// Streams `range` of a blob; a read error (including a digest mismatch at the end) aborts the connection,
+    /// so a client never receives a complete-looking response with wrong bytes.
+    private func stream(_ reader: any BlobReader, range: ClosedRange<Int64>, size: Int64) -> ResponseBody {
+        let executor = self.executor
+        let chunk = chunkBytes
+        guard size > 0 else { reader.close(); return ResponseBody() }
+        return ResponseBody(contentLength: Int(range.count)) { writer in
+            defer { reader.close() }
+            var offset = range.lowerBound
+            while offset <= range.upperBound {
+                let count = Int(min(Int64(chunk), range.upperBound - offset + 1))
+                let start = offset
+                let bytes = try await executor.run { try reader.read(at: start, count: count) }
+                guard !bytes.isEmpty else { throw HTTPFailure(.internalServerError, "blob shorter than recorded") }
+                try await writer.write(ByteBuffer(bytes: bytes))
+                offset += Int64(bytes.count)
+            }
+            try await writer.finish(nil)
+        }
+    }
+}

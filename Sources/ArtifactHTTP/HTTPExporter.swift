@@ -1,0 +1,47 @@
+// Builds the Hummingbird application that serves the tree and accepts uploads.
+import Core
+import Hummingbird
+import Logging
+import NIOCore
+
+/// The HTTP exporter's configuration and application factory.
+public enum HTTPExporter {
+    /// Settings of the exporter.
+    public struct Configuration: Sendable {
+        public var host: String
+        /// 0 picks a free port (the ready callback reports the real one).
+        public var port: Int
+        /// When set, writes need this token; reads stay anonymous.
+        public var uploadToken: String?
+        /// Largest upload accepted, in bytes.
+        public var uploadBytesMax: Int64
+
+        public init(host: String = "127.0.0.1", port: Int = 8080, uploadToken: String? = nil, uploadBytesMax: Int64 = 64 << 30) {
+            self.host = host
+            self.port = port
+            self.uploadToken = uploadToken
+            self.uploadBytesMax = uploadBytesMax
+        }
+    }
+
+    /// The application; `onReady` gets the bound host and port once the server listens.
+    public static func application(
+        repositories: Repositories, executor: BlockingExecutor, configuration: Configuration, logger: Logger,
+        onReady: @escaping @Sendable (String, Int) async -> Void = { _, _ in }
+    ) -> some ApplicationProtocol {
+        let authorizer = UploadAuthorizer(token: configuration.uploadToken)
+        let responder = ArtifactResponder(
+            files: TreeFileServer(repositories: repositories, executor: executor),
+            uploads: UploadHandlers(repositories: repositories, executor: executor, authorizer: authorizer,
+                                    uploadBytesMax: configuration.uploadBytesMax),
+            api: RepositoryAPI(repositories: repositories, executor: executor, authorizer: authorizer))
+        return Application(
+            responder: responder,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "artifactfs"),
+            onServerRunning: { channel in
+                let address = channel.localAddress
+                await onReady(address?.ipAddress ?? configuration.host, address?.port ?? configuration.port)
+            },
+            logger: logger)
+    }
+}

@@ -1,0 +1,144 @@
+// Writes over HTTP: PUT of a file into a drop directory, DELETE of a package, the older POST /addpkg.
+import Core
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// JSON describing a stored package (the answer to every upload).
+struct StoredPackage: Codable, Sendable {
+    let provider: String
+    let repository: String
+    let path: String
+    let filename: String
+    let name: String
+    let version: String
+    let size: Int64
+    let sha256: String
+    let created: Bool
+    /// Whether the indexes that list the package were published before the response was sent.
+    let published: Bool
+}
+
+/// Upload and delete handlers. Each one authorizes first, stages the body, ingests on the executor,
+/// then waits (bounded) for the publish that includes the change.
+struct UploadHandlers: Sendable {
+    let repositories: Repositories
+    let executor: BlockingExecutor
+    let authorizer: UploadAuthorizer
+    let uploadBytesMax: Int64
+
+    /// `PUT /<provider>/<repo>/<dirs…>/<filename>`: the same as copying the file to that path of the mount.
+    func put(_ path: RequestPath, request: Request) async throws -> Response {
+        try authorizer.authorize(request.headers)
+        let components = path.components
+        guard components.count >= 3 else {
+            throw HTTPFailure(.methodNotAllowed, "PUT a file into a repository: /<provider>/<repo>/<filename>")
+        }
+        let (kind, name) = try Self.repository(components)
+        let directory = Array(components[2..<(components.count - 1)])
+        let filename = components.last!
+        let repositories = self.repositories
+        let target = try await executor.run { try repositories.dropTarget(kind, name, directory: directory, create: true) }
+        let provider = try repositories.provider(kind)
+        let staged = try await BodyStager.stage(request.body, spool: repositories.spool, digestKinds: provider.digestKinds,
+                                                executor: executor, uploadBytesMax: uploadBytesMax)
+        return try await ingest(staged, into: target, filename: filename, declared: nil)
+    }
+
+    /// `POST /addpkg?provider=P&reponame=R[&name=N&version=V&dist=D&component=C]` with the file in field `f`.
+    func addpkg(_ request: Request) async throws -> Response {
+        try authorizer.authorize(request.headers)
+        let query = request.uri.queryParameters
+        guard let providerName = query["provider"].map(String.init), let kind = ProviderKind(pathComponent: providerName) else {
+            throw HTTPFailure(.badRequest, "query parameter 'provider' must be one of apt, pypi, tar")
+        }
+        guard let repoName = query["reponame"].map(String.init) else { throw HTTPFailure(.badRequest, "query parameter 'reponame' is required") }
+        let name: RepositoryName
+        do { name = try RepositoryName(repoName) } catch { throw ArtifactError.invalidName(error) }
+        let directory = try Self.addpkgLocation(kind, dist: query["dist"].map(String.init), component: query["component"].map(String.init))
+        let provider = try repositories.provider(kind)
+        let upload = try await MultipartUpload.parse(request, fileField: "f", spool: repositories.spool,
+                                                     digestKinds: provider.digestKinds, executor: executor, uploadBytesMax: uploadBytesMax)
+        guard let staged = upload.file else { throw HTTPFailure(.badRequest, "multipart field 'f' (the package file) is missing") }
+        guard let filename = upload.fileName, !filename.isEmpty else {
+            staged.discard()
+            throw HTTPFailure(.badRequest, "the 'f' part has no filename")
+        }
+        let declared = DeclaredIdentity(name: query["name"].map(String.init), version: query["version"].map(String.init))
+        let repositories = self.repositories
+        do {
+            let target = try await executor.run { try repositories.dropTarget(kind, name, directory: directory, create: true) }
+            return try await ingest(staged, into: target, filename: filename, declared: declared)
+        } catch {
+            staged.discard()
+            throw error
+        }
+    }
+
+    /// `DELETE /<provider>/<repo>/…/<filename>` of a package file.
+    func delete(_ path: RequestPath, request: Request) async throws -> Response {
+        try authorizer.authorize(request.headers)
+        let repositories = self.repositories
+        let components = path.components
+        guard let entry = try await executor.run({ try repositories.tree.resolve(components) }) else {
+            throw HTTPFailure(.notFound, "not found")
+        }
+        switch entry.kind {
+        case .package:
+            let (record, ticket) = try await executor.run { try repositories.deletePackage(id: entry.id) }
+            let published = await repositories.publisher.waitUntilPublished(record.repositoryID, ticket: ticket)
+            return try jsonResponse(["deleted": "/" + components.joined(separator: "/"), "published": published ? "true" : "false"])
+        case .generatedFile, .generatedDirectory:
+            throw ArtifactError.readOnly("/" + components.joined(separator: "/"))
+        default:
+            throw HTTPFailure(.methodNotAllowed, "only package files are deleted here; delete a repository with DELETE /api/<provider>/<repo>")
+        }
+    }
+
+    private func ingest(_ staged: StagedFile, into target: DropTarget, filename: String, declared: DeclaredIdentity?) async throws -> Response {
+        let repositories = self.repositories
+        let outcome = try await executor.run { try repositories.ingest(staged, into: target, filename: filename, declared: declared) }
+        let published = outcome.created
+            ? await repositories.publisher.waitUntilPublished(target.repository.id, ticket: outcome.publishTicket)
+            : true
+        let package = outcome.package
+        let path = "/" + ([target.repository.provider.rawValue, target.repository.name.rawValue] + target.location + [package.filename.rawValue])
+            .joined(separator: "/")
+        let body = StoredPackage(provider: target.repository.provider.rawValue, repository: target.repository.name.rawValue,
+                                 path: path, filename: package.filename.rawValue, name: package.name.rawValue,
+                                 version: package.version.rawValue, size: package.digests.size,
+                                 sha256: package.digests.sha256.hex, created: outcome.created, published: published)
+        var response = try jsonResponse(body, status: outcome.created ? .created : .ok)
+        if outcome.created {
+            let location: String = RequestPath.urlPath(path.split(separator: "/").map(String.init), alias: false, trailingSlash: false)
+            response.headers[HTTPField.Name.location] = location
+        }
+        return response
+    }
+
+    static func repository(_ components: [String]) throws -> (ProviderKind, RepositoryName) {
+        guard let kind = ProviderKind(pathComponent: components[0]) else { throw HTTPFailure(.notFound, "no such provider '\(components[0])'") }
+        do { return (kind, try RepositoryName(components[1])) } catch { throw ArtifactError.invalidName(error) }
+    }
+
+    /// Where /addpkg puts a file: apt into `pool/<dist>/<component or main>`, the others at the repository root.
+    static func addpkgLocation(_ kind: ProviderKind, dist: String?, component: String?) throws -> [String] {
+        switch kind {
+        case .apt:
+            guard let dist else { throw HTTPFailure(.badRequest, "query parameter 'dist' is required for apt") }
+            return ["pool", dist, component ?? "main"]
+        case .pypi, .tar:
+            return []
+        }
+    }
+}
+
+/// Encodes a value as a JSON response.
+func jsonResponse(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    encoder.dateEncodingStrategy = .iso8601
+    let data = try encoder.encode(value)
+    return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+}

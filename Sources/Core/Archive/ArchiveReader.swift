@@ -1,0 +1,165 @@
+// libarchive, wrapped: iterate the entries of a tar, zip or ar archive with a bound on decompressed bytes.
+import CArchive
+import Foundation
+
+/// Why an archive could not be read.
+public struct ArchiveError: Error, Equatable, Sendable, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// One entry header.
+public struct ArchiveEntryInfo: Sendable, Equatable {
+    public let path: String
+    /// Declared size (0 when the format does not say).
+    public let size: Int64
+    public let isRegularFile: Bool
+    public let isSymlink: Bool
+    public let isDirectory: Bool
+}
+
+/// A streaming reader over one archive. Not thread-safe; close with `close()` or let it deinit.
+public final class ArchiveReader {
+    /// Container formats a caller accepts; nothing else is even tried.
+    public struct Formats: OptionSet, Sendable {
+        public let rawValue: Int
+        public init(rawValue: Int) { self.rawValue = rawValue }
+        public static let tar = Formats(rawValue: 1)
+        public static let zip = Formats(rawValue: 2)
+        public static let ar = Formats(rawValue: 4)
+        /// A bare compressed stream with no container (a .deb's `data.tar` members are tar; this is for tests).
+        public static let raw = Formats(rawValue: 8)
+    }
+
+    /// The compression libarchive detected on the outer stream.
+    public enum Compression: String, Sendable {
+        case none, gzip, bzip2, xz, lzma, zstd, other
+    }
+
+    private var handle: OpaquePointer?
+    private var entry: OpaquePointer?
+    private let budget: Int64
+    private var consumed: Int64 = 0
+    private var retainedBytes: [UInt8]?
+
+    /// Opens a file. `decompressedBytesMax` bounds the bytes all entries together may expand to.
+    public convenience init(path: String, formats: Formats, decompressedBytesMax: Int64) throws(ArchiveError) {
+        try self.init(formats: formats, decompressedBytesMax: decompressedBytesMax) { a in
+            archive_read_open_filename(a, path, 1 << 20)
+        }
+    }
+
+    /// Reads an archive held in memory (a .deb member).
+    public convenience init(bytes: [UInt8], formats: Formats, decompressedBytesMax: Int64) throws(ArchiveError) {
+        let copy = bytes
+        var retained: [UInt8]? = copy
+        try self.init(formats: formats, decompressedBytesMax: decompressedBytesMax) { a in
+            retained!.withUnsafeMutableBytes { archive_read_open_memory(a, $0.baseAddress, $0.count) }
+        }
+        retainedBytes = retained
+    }
+
+    private init(formats: Formats, decompressedBytesMax: Int64, open: (OpaquePointer) -> Int32) throws(ArchiveError) {
+        guard let a = archive_read_new() else { throw ArchiveError("libarchive: out of memory") }
+        handle = a
+        budget = decompressedBytesMax
+        // Only in-process decoders: `filter_all` could fall back to running external programs.
+        archive_read_support_filter_gzip(a)
+        archive_read_support_filter_bzip2(a)
+        archive_read_support_filter_xz(a)
+        archive_read_support_filter_lzma(a)
+        archive_read_support_filter_zstd(a)
+        if formats.contains(.tar) { archive_read_support_format_tar(a) }
+        if formats.contains(.zip) { archive_read_support_format_zip(a) }
+        if formats.contains(.ar) { archive_read_support_format_ar(a) }
+        if formats.contains(.raw) { archive_read_support_format_raw(a) }
+        guard open(a) == ARCHIVE_OK else { throw currentError(default: "not a readable archive") }
+    }
+
+    deinit { close() }
+
+    /// Frees libarchive's state. Idempotent.
+    public func close() {
+        if let a = handle { archive_read_free(a) }
+        handle = nil
+    }
+
+    /// The next entry header, or nil at a clean end. A truncated or corrupt stream throws.
+    public func next() throws(ArchiveError) -> ArchiveEntryInfo? {
+        guard let a = handle else { throw ArchiveError("archive closed") }
+        var e: OpaquePointer?
+        let status = archive_read_next_header(a, &e)
+        if status == ARCHIVE_EOF { return nil }
+        guard status == ARCHIVE_OK || status == ARCHIVE_WARN, let e else { throw currentError(default: "unreadable entry header") }
+        entry = e
+        let type = archive_entry_filetype(e)
+        let path = archive_entry_pathname(e).map { String(cString: $0) } ?? ""
+        return ArchiveEntryInfo(
+            path: path, size: archive_entry_size_is_set(e) != 0 ? archive_entry_size(e) : 0,
+            isRegularFile: type == cfs_ae_ifreg, isSymlink: type == cfs_ae_iflnk, isDirectory: type == cfs_ae_ifdir)
+    }
+
+    /// Reads the current entry's data; throws when it exceeds `maxBytes` or the archive's budget.
+    public func readData(maxBytes: Int) throws(ArchiveError) -> [UInt8] {
+        var out: [UInt8] = []
+        try stream { chunk throws(ArchiveError) in
+            guard out.count + chunk.count <= maxBytes else { throw ArchiveError("entry larger than \(maxBytes) bytes") }
+            out.append(contentsOf: chunk)
+        }
+        return out
+    }
+
+    /// Decompresses and discards the current entry's data, so checksums and truncation are detected.
+    public func drainData() throws(ArchiveError) {
+        try stream { _ in }
+    }
+
+    private func stream(_ sink: (UnsafeRawBufferPointer) throws(ArchiveError) -> Void) throws(ArchiveError) {
+        guard let a = handle else { throw ArchiveError("archive closed") }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 << 10, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let n = archive_read_data(a, buffer.baseAddress, buffer.count)
+            if n == 0 { return }
+            guard n > 0 else { throw currentError(default: "corrupt entry data") }
+            consumed += Int64(n)
+            guard consumed <= budget else { throw ArchiveError("decompresses to more than \(budget) bytes") }
+            try sink(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+        }
+    }
+
+    /// The compression of the outer stream (valid after the first `next()`).
+    public var compression: Compression {
+        guard let a = handle else { return .other }
+        switch archive_filter_code(a, 0) {
+        case ARCHIVE_FILTER_NONE: return .none
+        case ARCHIVE_FILTER_GZIP: return .gzip
+        case ARCHIVE_FILTER_BZIP2: return .bzip2
+        case ARCHIVE_FILTER_XZ: return .xz
+        case ARCHIVE_FILTER_LZMA: return .lzma
+        case ARCHIVE_FILTER_ZSTD: return .zstd
+        default: return .other
+        }
+    }
+
+    /// The container format detected (valid after the first `next()`).
+    public var format: Formats? {
+        guard let a = handle else { return nil }
+        switch archive_format(a) & ARCHIVE_FORMAT_BASE_MASK {
+        case ARCHIVE_FORMAT_TAR: return .tar
+        case ARCHIVE_FORMAT_ZIP: return .zip
+        case ARCHIVE_FORMAT_AR: return .ar
+        case ARCHIVE_FORMAT_RAW: return .raw
+        default: return nil
+        }
+    }
+
+    /// Total decompressed bytes read so far.
+    public var decompressedBytes: Int64 { consumed }
+
+    private func currentError(default fallback: String) -> ArchiveError {
+        guard let a = handle, let message = archive_error_string(a) else { return ArchiveError(fallback) }
+        return ArchiveError(String(cString: message))
+    }
+}

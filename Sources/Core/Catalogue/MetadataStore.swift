@@ -1,0 +1,57 @@
+// The catalogue: repositories, nodes, packages, blob references and index generations.
+import Foundation
+
+/// Persistent metadata. Every call blocks (call from a dedicated thread) and is atomic on its own.
+/// Node ids are never reused. Implementations must be safe for concurrent callers and must not assume
+/// they are the only process using the data.
+public protocol MetadataStore: Sendable {
+    // MARK: Repositories
+    /// Creates a repository and its directory node; throws `ArtifactError.alreadyExists`.
+    func createRepository(provider: ProviderKind, name: RepositoryName, allowOverwrite: Bool, at: Date) throws -> RepositoryRecord
+    func repository(id: NodeID) throws -> RepositoryRecord?
+    func repository(provider: ProviderKind, name: RepositoryName) throws -> RepositoryRecord?
+    /// All repositories, ordered by provider then name.
+    func repositories() throws -> [RepositoryRecord]
+    /// Deletes a repository with everything under it; returns blob digests that lost their last reference.
+    func deleteRepository(id: NodeID) throws -> [SHA256Digest]
+    /// Sets whether different bytes may replace an existing file.
+    func setAllowOverwrite(repositoryID: NodeID, _ allow: Bool) throws
+
+    // MARK: Nodes
+    func entry(id: NodeID) throws -> TreeEntry?
+    /// The child named `name`, if visible: generated nodes only when in the current generation;
+    /// hidden generated files only when `includeHidden`.
+    func child(of parent: NodeID, named name: String, includeHidden: Bool) throws -> TreeEntry?
+    /// Up to `limit` visible children with ids greater than `after`, by ascending id (keyset pagination).
+    func children(of parent: NodeID, after: NodeID, limit: Int) throws -> [TreeEntry]
+    /// Returns the directory named `name` under `parent`, creating it with `kind` when missing.
+    func ensureDirectory(parent: NodeID, name: String, kind: NodeKind, repositoryID: NodeID, at: Date) throws -> TreeEntry
+    /// Removes an empty directory node; throws `.notEmpty` or `.notFound`.
+    func removeDirectory(id: NodeID) throws
+
+    // MARK: Packages
+    /// Records a package in one transaction. Same bytes under the same name: `.unchanged`. Different bytes:
+    /// replaces when `overwrite`, else throws `ArtifactError.conflict`.
+    func insertPackage(_ package: NewPackage, overwrite: Bool) throws -> PackageInsertResult
+    func package(id: NodeID) throws -> PackageRecord?
+    func package(directory: NodeID, filename: Filename) throws -> PackageRecord?
+    /// All packages of a repository, ordered by node id.
+    func packages(repository: NodeID) throws -> [PackageRecord]
+    /// Deletes a package; returns its record and the blob digest if that was its last reference.
+    func deletePackage(id: NodeID) throws -> (PackageRecord, orphaned: SHA256Digest?)
+    /// Renames a package within its drop directory (same bytes, new name); throws `.conflict` if taken.
+    func renamePackage(id: NodeID, to filename: Filename) throws -> PackageRecord
+    /// Stores client-set attributes (mtime, mode) of a package file.
+    func setPackageAttributes(id: NodeID, modified: Date?, mode: UInt16?) throws
+
+    // MARK: Generations
+    /// Records generated files as a new generation and makes it current, in one transaction.
+    /// Keeps the newest `keepGenerations` generations; returns blob digests that lost their last reference.
+    func publish(repositoryID: NodeID, files: [GeneratedFileSpec], at: Date, keepGenerations: Int) throws
+        -> (GenerationRecord, orphaned: [SHA256Digest])
+    func currentGeneration(repositoryID: NodeID) throws -> GenerationRecord?
+
+    // MARK: Blobs
+    /// Every digest the catalogue references (packages and retained generations).
+    func referencedDigests() throws -> Set<SHA256Digest>
+}

@@ -1,0 +1,135 @@
+// Row mapping and the statements shared by several catalogue operations.
+import Foundation
+import GRDB
+
+extension SQLiteMetadataStore {
+    /// Selects a node with what decides its visibility and attributes: its package row, or its file in the
+    /// repository's current generation.
+    static let entrySelect = """
+        SELECT n.id, n.parent_id, n.name, n.kind, n.repository_id, n.created_at,
+               p.size AS p_size, p.blob_digest AS p_digest, p.modified_at AS p_modified, p.mode AS p_mode,
+               g.node_id AS g_node, g.blob_digest AS g_digest, g.size AS g_size, g.hidden AS g_hidden,
+               gen.created_at AS g_created
+        FROM nodes n
+        LEFT JOIN packages p ON p.id = n.id
+        LEFT JOIN repositories r ON r.id = n.repository_id
+        LEFT JOIN generation_files g ON g.node_id = n.id AND g.generation_id = r.current_generation_id
+        LEFT JOIN generations gen ON gen.id = g.generation_id
+        """
+
+    static func visibleEntry(_ row: Row, includeHidden: Bool) -> TreeEntry? {
+        guard let kind = NodeKind(rawValue: row["kind"]) else { return nil }
+        let created = Date(timeIntervalSince1970: row["created_at"])
+        switch kind {
+        case .generatedFile, .generatedDirectory:
+            guard row["g_node"] as Int64? != nil else { return nil }
+            if !includeHidden && (row["g_hidden"] as Bool? ?? false) { return nil }
+            return TreeEntry(id: row["id"], parentID: row["parent_id"], name: row["name"], kind: kind,
+                             repositoryID: row["repository_id"], size: row["g_size"] ?? 0,
+                             digest: (row["g_digest"] as String?).flatMap { SHA256Digest(hex: $0) },
+                             modified: Date(timeIntervalSince1970: row["g_created"] ?? 0))
+        case .package:
+            return TreeEntry(id: row["id"], parentID: row["parent_id"], name: row["name"], kind: kind,
+                             repositoryID: row["repository_id"], size: row["p_size"] ?? 0,
+                             digest: (row["p_digest"] as String?).flatMap { SHA256Digest(hex: $0) },
+                             modified: Date(timeIntervalSince1970: row["p_modified"] ?? 0),
+                             mode: (row["p_mode"] as Int?).map { UInt16(truncatingIfNeeded: $0) })
+        case .root, .repository, .directory, .dropDirectory:
+            return TreeEntry(id: row["id"], parentID: row["parent_id"], name: row["name"], kind: kind,
+                             repositoryID: row["repository_id"], modified: created)
+        }
+    }
+
+    static func repository(_ db: Database, id: NodeID) throws -> RepositoryRecord? {
+        try Row.fetchOne(db, sql: "SELECT * FROM repositories WHERE id = ?", arguments: [id]).map(repositoryRecord)
+    }
+
+    static func repositoryRecord(_ row: Row) -> RepositoryRecord {
+        RepositoryRecord(
+            id: row["id"], provider: ProviderKind(rawValue: row["provider"]) ?? .tar,
+            // Names were validated on the way in; a row that no longer validates is reported, not trusted.
+            name: (try? RepositoryName(row["name"])) ?? (try! RepositoryName("invalid")),
+            allowOverwrite: row["allow_overwrite"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
+            currentGenerationID: row["current_generation_id"])
+    }
+
+    static func package(_ db: Database, id: NodeID) throws -> PackageRecord? {
+        try Row.fetchOne(db, sql: "SELECT * FROM packages WHERE id = ?", arguments: [id]).map(packageRecord)
+    }
+
+    static func package(_ db: Database, directory: NodeID, filename: Filename) throws -> PackageRecord? {
+        try Row.fetchOne(db, sql: "SELECT * FROM packages WHERE directory_id = ? AND filename = ?",
+                         arguments: [directory, filename.rawValue]).map(packageRecord)
+    }
+
+    static func packageRecord(_ row: Row) -> PackageRecord {
+        let location: String = row["location"]
+        let modified: Double = row["modified_at"]
+        return PackageRecord(
+            id: row["id"], repositoryID: row["repository_id"], directoryID: row["directory_id"],
+            location: location.isEmpty ? [] : location.split(separator: "/").map(String.init),
+            filename: try! Filename(row["filename"]), name: try! PackageName(row["name"]),
+            version: try! PackageVersion(row["version"]),
+            digests: FileDigests(size: row["size"], sha256: SHA256Digest(hex: row["blob_digest"])!,
+                                 md5: row["md5"], sha1: row["sha1"], sha512: row["sha512"]),
+            attributes: decodeAttributes(row["attributes"]),
+            uploadedAt: Date(timeIntervalSince1970: row["uploaded_at"]),
+            modified: Date(timeIntervalSince1970: modified),
+            mode: (row["mode"] as Int?).map { UInt16(truncatingIfNeeded: $0) })
+    }
+
+    static func kind(_ db: Database, _ id: NodeID) throws -> NodeKind? {
+        try String.fetchOne(db, sql: "SELECT kind FROM nodes WHERE id = ?", arguments: [id]).flatMap(NodeKind.init(rawValue:))
+    }
+
+    /// The id of the child `name` of `parent`, inserting a node of `kind` when there is none.
+    static func ensureNode(_ db: Database, parent: NodeID, name: String, kind: NodeKind, repositoryID: NodeID, at date: Date) throws -> NodeID {
+        if let id = try NodeID.fetchOne(db, sql: "SELECT id FROM nodes WHERE parent_id = ? AND name = ?", arguments: [parent, name]) {
+            return id
+        }
+        try db.execute(sql: "INSERT INTO nodes (parent_id, name, kind, repository_id, created_at) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [parent, name, kind.rawValue, repositoryID, date.timeIntervalSince1970])
+        return db.lastInsertedRowID
+    }
+
+    /// Deletes the blob rows among `candidates` that nothing references any more; returns their digests.
+    static func dropUnreferencedBlobs(_ db: Database, _ candidates: [String]) throws -> [SHA256Digest] {
+        var dropped: [SHA256Digest] = []
+        for hex in Set(candidates) {
+            let referenced = try Row.fetchOne(db, sql: """
+                SELECT 1 FROM packages WHERE blob_digest = ? UNION ALL SELECT 1 FROM generation_files WHERE blob_digest = ? LIMIT 1
+                """, arguments: [hex, hex]) != nil
+            if !referenced {
+                try db.execute(sql: "DELETE FROM blobs WHERE digest = ?", arguments: [hex])
+                if let digest = SHA256Digest(hex: hex) { dropped.append(digest) }
+            }
+        }
+        return dropped.sorted()
+    }
+
+    /// Drops all but the newest `keep` generations of a repository (the current one is always the newest).
+    static func pruneGenerations(_ db: Database, repositoryID: NodeID, keep: Int) throws -> [SHA256Digest] {
+        let stale = try Int64.fetchAll(db, sql: """
+            SELECT id FROM generations WHERE repository_id = ? ORDER BY id DESC LIMIT -1 OFFSET ?
+            """, arguments: [repositoryID, keep])
+        guard !stale.isEmpty else { return [] }
+        var candidates: [String] = []
+        for generation in stale {
+            candidates += try String.fetchAll(db, sql: """
+                SELECT blob_digest FROM generation_files WHERE generation_id = ? AND blob_digest IS NOT NULL
+                """, arguments: [generation])
+            try db.execute(sql: "DELETE FROM generations WHERE id = ?", arguments: [generation])
+        }
+        return try dropUnreferencedBlobs(db, candidates)
+    }
+
+    static func encodeAttributes(_ attributes: [String: String]) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: (try? encoder.encode(attributes)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+
+    static func decodeAttributes(_ json: String) -> [String: String] {
+        (try? JSONDecoder().decode([String: String].self, from: Data(json.utf8))) ?? [:]
+    }
+}

@@ -1,0 +1,82 @@
+// The catalogue's versioned migrations. Append new ones; never edit a migration that has shipped.
+import GRDB
+
+extension SQLiteMetadataStore {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-tree-packages-generations") { db in
+            // AUTOINCREMENT: node ids double as inode numbers, so a deleted id must never come back.
+            try db.execute(sql: """
+                CREATE TABLE nodes (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    parent_id INTEGER REFERENCES nodes(id) ON DELETE CASCADE,
+                    name TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    repository_id INTEGER REFERENCES nodes(id) ON DELETE CASCADE,
+                    created_at REAL NOT NULL,
+                    UNIQUE (parent_id, name)
+                );
+                CREATE INDEX nodes_parent_id ON nodes(parent_id, id);
+                CREATE INDEX nodes_repository ON nodes(repository_id);
+                INSERT INTO nodes (id, parent_id, name, kind, created_at) VALUES
+                    (1, NULL, '', 'root', 0), (2, 1, 'apt', 'root', 0), (3, 1, 'pypi', 'root', 0), (4, 1, 'tar', 'root', 0);
+
+                CREATE TABLE blobs (
+                    digest TEXT PRIMARY KEY NOT NULL,
+                    size INTEGER NOT NULL
+                ) WITHOUT ROWID;
+
+                CREATE TABLE generations (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    repository_id INTEGER NOT NULL REFERENCES nodes(id) ON DELETE CASCADE,
+                    created_at REAL NOT NULL
+                );
+                CREATE INDEX generations_repository ON generations(repository_id, id);
+
+                CREATE TABLE repositories (
+                    id INTEGER PRIMARY KEY REFERENCES nodes(id) ON DELETE CASCADE,
+                    provider TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    allow_overwrite INTEGER NOT NULL DEFAULT 0,
+                    created_at REAL NOT NULL,
+                    current_generation_id INTEGER REFERENCES generations(id) ON DELETE SET NULL,
+                    UNIQUE (provider, name)
+                );
+
+                CREATE TABLE packages (
+                    id INTEGER PRIMARY KEY REFERENCES nodes(id) ON DELETE CASCADE,
+                    repository_id INTEGER NOT NULL REFERENCES nodes(id) ON DELETE CASCADE,
+                    directory_id INTEGER NOT NULL REFERENCES nodes(id) ON DELETE CASCADE,
+                    location TEXT NOT NULL,
+                    filename TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    version TEXT NOT NULL,
+                    blob_digest TEXT NOT NULL REFERENCES blobs(digest),
+                    size INTEGER NOT NULL,
+                    md5 TEXT,
+                    sha1 TEXT,
+                    sha512 TEXT,
+                    attributes TEXT NOT NULL,
+                    uploaded_at REAL NOT NULL,
+                    modified_at REAL NOT NULL,
+                    mode INTEGER,
+                    UNIQUE (directory_id, filename)
+                );
+                CREATE INDEX packages_repository ON packages(repository_id, id);
+                CREATE INDEX packages_blob ON packages(blob_digest);
+
+                CREATE TABLE generation_files (
+                    generation_id INTEGER NOT NULL REFERENCES generations(id) ON DELETE CASCADE,
+                    node_id INTEGER NOT NULL REFERENCES nodes(id) ON DELETE CASCADE,
+                    blob_digest TEXT REFERENCES blobs(digest),
+                    size INTEGER NOT NULL,
+                    hidden INTEGER NOT NULL,
+                    PRIMARY KEY (generation_id, node_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX generation_files_blob ON generation_files(blob_digest);
+                CREATE INDEX generation_files_node ON generation_files(node_id);
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,283 @@
+// The SQLite catalogue (GRDB): WAL, foreign keys, versioned migrations; node ids are AUTOINCREMENT row ids.
+import Foundation
+import GRDB
+
+/// `MetadataStore` over one SQLite file (or an in-memory database for tests). Blocking; thread-safe.
+public final class SQLiteMetadataStore: MetadataStore {
+    let db: any DatabaseWriter
+
+    /// Opens (creating if needed) the catalogue at `path` in WAL mode and runs pending migrations.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(10)
+        // GRDB's WAL default is synchronous=NORMAL, which can lose the last commits on power failure;
+        // an acknowledged upload must survive that.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        db = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrator.migrate(db)
+    }
+
+    /// An in-memory catalogue (unit tests).
+    public init() throws {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        db = try DatabaseQueue(configuration: configuration)
+        try Self.migrator.migrate(db)
+    }
+
+    /// Names of the migrations applied so far, oldest first.
+    public func appliedMigrations() throws -> [String] {
+        try db.read { try Self.migrator.appliedMigrations($0) }
+    }
+
+    // MARK: - Repositories
+
+    public func createRepository(provider: ProviderKind, name: RepositoryName, allowOverwrite: Bool, at date: Date) throws -> RepositoryRecord {
+        try db.write { db in
+            let parent = WellKnownNode.provider(provider)
+            if try Row.fetchOne(db, sql: "SELECT 1 FROM nodes WHERE parent_id = ? AND name = ?", arguments: [parent, name.rawValue]) != nil {
+                throw ArtifactError.alreadyExists("repository \(provider)/\(name)")
+            }
+            try db.execute(sql: "INSERT INTO nodes (parent_id, name, kind, created_at) VALUES (?, ?, 'repository', ?)",
+                           arguments: [parent, name.rawValue, date.timeIntervalSince1970])
+            let id = db.lastInsertedRowID
+            try db.execute(sql: "UPDATE nodes SET repository_id = ? WHERE id = ?", arguments: [id, id])
+            try db.execute(sql: """
+                INSERT INTO repositories (id, provider, name, allow_overwrite, created_at) VALUES (?, ?, ?, ?, ?)
+                """, arguments: [id, provider.rawValue, name.rawValue, allowOverwrite, date.timeIntervalSince1970])
+            return try Self.repository(db, id: id)!
+        }
+    }
+
+    public func repository(id: NodeID) throws -> RepositoryRecord? {
+        try db.read { try Self.repository($0, id: id) }
+    }
+
+    public func repository(provider: ProviderKind, name: RepositoryName) throws -> RepositoryRecord? {
+        try db.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM repositories WHERE provider = ? AND name = ?",
+                             arguments: [provider.rawValue, name.rawValue]).map(Self.repositoryRecord)
+        }
+    }
+
+    public func repositories() throws -> [RepositoryRecord] {
+        try db.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM repositories ORDER BY provider, name").map(Self.repositoryRecord)
+        }
+    }
+
+    public func deleteRepository(id: NodeID) throws -> [SHA256Digest] {
+        try db.write { db in
+            guard try Self.repository(db, id: id) != nil else { throw ArtifactError.notFound("repository") }
+            let candidates = try String.fetchAll(db, sql: """
+                SELECT blob_digest FROM packages WHERE repository_id = ?
+                UNION SELECT f.blob_digest FROM generation_files f JOIN generations g ON g.id = f.generation_id
+                WHERE g.repository_id = ? AND f.blob_digest IS NOT NULL
+                """, arguments: [id, id])
+            try db.execute(sql: "DELETE FROM nodes WHERE id = ?", arguments: [id])
+            return try Self.dropUnreferencedBlobs(db, candidates)
+        }
+    }
+
+    public func setAllowOverwrite(repositoryID: NodeID, _ allow: Bool) throws {
+        try db.write { db in
+            try db.execute(sql: "UPDATE repositories SET allow_overwrite = ? WHERE id = ?", arguments: [allow, repositoryID])
+        }
+    }
+
+    // MARK: - Nodes
+
+    public func entry(id: NodeID) throws -> TreeEntry? {
+        try db.read { db in
+            try Row.fetchOne(db, sql: Self.entrySelect + " WHERE n.id = ?", arguments: [id])
+                .flatMap { Self.visibleEntry($0, includeHidden: true) }
+        }
+    }
+
+    public func child(of parent: NodeID, named name: String, includeHidden: Bool) throws -> TreeEntry? {
+        try db.read { db in
+            try Row.fetchOne(db, sql: Self.entrySelect + " WHERE n.parent_id = ? AND n.name = ?", arguments: [parent, name])
+                .flatMap { Self.visibleEntry($0, includeHidden: includeHidden) }
+        }
+    }
+
+    public func children(of parent: NodeID, after: NodeID, limit: Int) throws -> [TreeEntry] {
+        try db.read { db in
+            // Invisible generated nodes (not in the current generation, or hidden) are filtered in SQL so
+            // that a page of `limit` rows is a page of visible entries.
+            try Row.fetchAll(db, sql: Self.entrySelect + """
+                 WHERE n.parent_id = ? AND n.id > ?
+                   AND (n.kind NOT IN ('generatedFile', 'generatedDirectory') OR (g.node_id IS NOT NULL AND g.hidden = 0))
+                 ORDER BY n.id LIMIT ?
+                """, arguments: [parent, after, limit])
+                .compactMap { Self.visibleEntry($0, includeHidden: false) }
+        }
+    }
+
+    public func ensureDirectory(parent: NodeID, name: String, kind: NodeKind, repositoryID: NodeID, at date: Date) throws -> TreeEntry {
+        try db.write { db in
+            let id = try Self.ensureNode(db, parent: parent, name: name, kind: kind, repositoryID: repositoryID, at: date)
+            return try Row.fetchOne(db, sql: Self.entrySelect + " WHERE n.id = ?", arguments: [id])
+                .flatMap { Self.visibleEntry($0, includeHidden: true) }!
+        }
+    }
+
+    public func removeDirectory(id: NodeID) throws {
+        try db.write { db in
+            guard try Row.fetchOne(db, sql: "SELECT 1 FROM nodes WHERE id = ?", arguments: [id]) != nil else {
+                throw ArtifactError.notFound("directory")
+            }
+            let userChildren = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM nodes WHERE parent_id = ? AND kind NOT IN ('generatedFile', 'generatedDirectory')
+                """, arguments: [id]) ?? 0
+            guard userChildren == 0 else { throw ArtifactError.notEmpty("directory") }
+            try db.execute(sql: "DELETE FROM nodes WHERE id = ?", arguments: [id])
+        }
+    }
+
+    // MARK: - Packages
+
+    public func insertPackage(_ new: NewPackage, overwrite: Bool) throws -> PackageInsertResult {
+        try db.write { db in
+            var replaced: PackageRecord?
+            if let existing = try Self.package(db, directory: new.directoryID, filename: new.filename) {
+                if existing.digests.sha256 == new.digests.sha256 { return .unchanged(existing) }
+                guard overwrite else {
+                    throw ArtifactError.conflict(filename: new.filename.rawValue,
+                                                 reason: "a different file with this name exists (sha256 \(existing.digests.sha256))")
+                }
+                // A replaced file gets a new node id: its old content may sit in a kernel page cache.
+                try db.execute(sql: "DELETE FROM nodes WHERE id = ?", arguments: [existing.id])
+                replaced = existing
+            }
+            if try Row.fetchOne(db, sql: "SELECT 1 FROM nodes WHERE parent_id = ? AND name = ?",
+                                arguments: [new.directoryID, new.filename.rawValue]) != nil {
+                throw ArtifactError.conflict(filename: new.filename.rawValue, reason: "the name is used by a generated file")
+            }
+            try db.execute(sql: "INSERT INTO blobs (digest, size) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                           arguments: [new.digests.sha256.hex, new.digests.size])
+            try db.execute(sql: "INSERT INTO nodes (parent_id, name, kind, repository_id, created_at) VALUES (?, ?, 'package', ?, ?)",
+                           arguments: [new.directoryID, new.filename.rawValue, new.repositoryID, new.uploadedAt.timeIntervalSince1970])
+            let id = db.lastInsertedRowID
+            try db.execute(sql: """
+                INSERT INTO packages (id, repository_id, directory_id, location, filename, name, version, blob_digest,
+                    size, md5, sha1, sha512, attributes, uploaded_at, modified_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [id, new.repositoryID, new.directoryID, new.location.joined(separator: "/"),
+                                 new.filename.rawValue, new.name.rawValue, new.version.rawValue, new.digests.sha256.hex,
+                                 new.digests.size, new.digests.md5, new.digests.sha1, new.digests.sha512,
+                                 Self.encodeAttributes(new.attributes), new.uploadedAt.timeIntervalSince1970,
+                                 new.uploadedAt.timeIntervalSince1970])
+            if let replaced { _ = try Self.dropUnreferencedBlobs(db, [replaced.digests.sha256.hex]) }
+            return .inserted(try Self.package(db, id: id)!, replaced: replaced)
+        }
+    }
+
+    public func package(id: NodeID) throws -> PackageRecord? {
+        try db.read { try Self.package($0, id: id) }
+    }
+
+    public func package(directory: NodeID, filename: Filename) throws -> PackageRecord? {
+        try db.read { try Self.package($0, directory: directory, filename: filename) }
+    }
+
+    public func packages(repository: NodeID) throws -> [PackageRecord] {
+        try db.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM packages WHERE repository_id = ? ORDER BY id", arguments: [repository])
+                .map(Self.packageRecord)
+        }
+    }
+
+    public func deletePackage(id: NodeID) throws -> (PackageRecord, orphaned: SHA256Digest?) {
+        try db.write { db in
+            guard let record = try Self.package(db, id: id) else { throw ArtifactError.notFound("package") }
+            try db.execute(sql: "DELETE FROM nodes WHERE id = ?", arguments: [id])
+            let orphaned = try Self.dropUnreferencedBlobs(db, [record.digests.sha256.hex])
+            return (record, orphaned.first)
+        }
+    }
+
+    public func renamePackage(id: NodeID, to filename: Filename) throws -> PackageRecord {
+        try db.write { db in
+            guard let record = try Self.package(db, id: id) else { throw ArtifactError.notFound("package") }
+            if try Row.fetchOne(db, sql: "SELECT 1 FROM nodes WHERE parent_id = ? AND name = ?",
+                                arguments: [record.directoryID, filename.rawValue]) != nil {
+                throw ArtifactError.conflict(filename: filename.rawValue, reason: "a file with this name exists")
+            }
+            try db.execute(sql: "UPDATE nodes SET name = ? WHERE id = ?", arguments: [filename.rawValue, id])
+            try db.execute(sql: "UPDATE packages SET filename = ? WHERE id = ?", arguments: [filename.rawValue, id])
+            return try Self.package(db, id: id)!
+        }
+    }
+
+    public func setPackageAttributes(id: NodeID, modified: Date?, mode: UInt16?) throws {
+        try db.write { db in
+            if let modified {
+                try db.execute(sql: "UPDATE packages SET modified_at = ? WHERE id = ?", arguments: [modified.timeIntervalSince1970, id])
+            }
+            if let mode {
+                try db.execute(sql: "UPDATE packages SET mode = ? WHERE id = ?", arguments: [Int(mode), id])
+            }
+        }
+    }
+
+    // MARK: - Generations
+
+    public func publish(repositoryID: NodeID, files: [GeneratedFileSpec], at date: Date, keepGenerations: Int) throws
+        -> (GenerationRecord, orphaned: [SHA256Digest]) {
+        try db.write { db in
+            try db.execute(sql: "INSERT INTO generations (repository_id, created_at) VALUES (?, ?)",
+                           arguments: [repositoryID, date.timeIntervalSince1970])
+            let generationID = db.lastInsertedRowID
+            var directories = Set<NodeID>()
+            for file in files {
+                var parent = repositoryID
+                for component in file.path.dropLast() {
+                    parent = try Self.ensureNode(db, parent: parent, name: component, kind: .generatedDirectory,
+                                                 repositoryID: repositoryID, at: date)
+                    if try Self.kind(db, parent) == .generatedDirectory { directories.insert(parent) }
+                }
+                let node = try Self.ensureNode(db, parent: parent, name: file.path.last!, kind: .generatedFile,
+                                               repositoryID: repositoryID, at: date)
+                guard try Self.kind(db, node) == .generatedFile else {
+                    throw ArtifactError.conflict(filename: file.path.joined(separator: "/"), reason: "a package already uses this name")
+                }
+                try db.execute(sql: "INSERT INTO blobs (digest, size) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                               arguments: [file.digest.hex, file.size])
+                try db.execute(sql: """
+                    INSERT INTO generation_files (generation_id, node_id, blob_digest, size, hidden) VALUES (?, ?, ?, ?, ?)
+                    """, arguments: [generationID, node, file.digest.hex, file.size, file.hidden])
+            }
+            for directory in directories {
+                try db.execute(sql: "INSERT INTO generation_files (generation_id, node_id, size, hidden) VALUES (?, ?, 0, 0)",
+                               arguments: [generationID, directory])
+            }
+            try db.execute(sql: "UPDATE repositories SET current_generation_id = ? WHERE id = ?", arguments: [generationID, repositoryID])
+            let orphaned = try Self.pruneGenerations(db, repositoryID: repositoryID, keep: max(1, keepGenerations))
+            // Read back as stored (REAL seconds since 1970), so it equals what `currentGeneration` returns.
+            let stored = Date(timeIntervalSince1970: date.timeIntervalSince1970)
+            return (GenerationRecord(id: generationID, repositoryID: repositoryID, createdAt: stored), orphaned)
+        }
+    }
+
+    public func currentGeneration(repositoryID: NodeID) throws -> GenerationRecord? {
+        try db.read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT g.* FROM generations g JOIN repositories r ON r.current_generation_id = g.id WHERE r.id = ?
+                """, arguments: [repositoryID]).map {
+                GenerationRecord(id: $0["id"], repositoryID: $0["repository_id"], createdAt: Date(timeIntervalSince1970: $0["created_at"]))
+            }
+        }
+    }
+
+    // MARK: - Blobs
+
+    public func referencedDigests() throws -> Set<SHA256Digest> {
+        try db.read { db in
+            Set(try String.fetchAll(db, sql: """
+                SELECT blob_digest FROM packages UNION SELECT blob_digest FROM generation_files WHERE blob_digest IS NOT NULL
+                """).compactMap { SHA256Digest(hex: $0) })
+        }
+    }
+}

@@ -1,0 +1,17 @@
+// A package's name as its provider reports it (a tarball's prefix, a Debian Package, a Python project).
+
+/// A validated package name: ASCII letters, digits, `.`, `_`, `-`, `+`; starts alphanumeric; at most 128 bytes.
+public struct PackageName: Hashable, Sendable, CustomStringConvertible, Comparable {
+    public static let maxBytes = 128
+    public let rawValue: String
+
+    /// Throws `IdentifierError` naming the first rule `raw` breaks.
+    public init(_ raw: String) throws(IdentifierError) {
+        try NameRules.checkPathComponent(raw, kind: "package name", maxBytes: Self.maxBytes)
+        try NameRules.checkCharset(raw, kind: "package name", extra: [".", "_", "-", "+"])
+        rawValue = raw
+    }
+
+    public var description: String { rawValue }
+    public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+}

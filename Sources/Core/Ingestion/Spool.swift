@@ -1,0 +1,50 @@
+// The directory under the data dir where incoming bytes wait until they are validated and stored.
+import Foundation
+import Synchronization
+
+/// Creates `StagedFile`s under one directory and bounds the bytes they hold together.
+public final class Spool: Sendable {
+    /// The spool directory.
+    public let directory: String
+    /// Upper bound on staged bytes across all files; nil means "until the disk is full".
+    public let bytesMax: Int64?
+    private let bytesInUse = Atomic<Int64>(0)
+
+    /// Creates the directory if needed and deletes files left by a previous process (they were never ingested).
+    public init(directory: String, bytesMax: Int64? = nil) throws {
+        self.directory = directory
+        self.bytesMax = bytesMax
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        for leftover in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] {
+            unlink(directory + "/" + leftover)
+        }
+    }
+
+    /// Opens a new empty spool file.
+    public func create(digestKinds: DigestKinds = []) throws(ArtifactError) -> StagedFile {
+        let path = directory + "/" + UUID().uuidString.lowercased()
+        let fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            let failure = POSIXFailure(op: "create", path: path)
+            throw failure.isOutOfSpace ? .outOfSpace("spool: \(failure)") : .storageUnavailable("spool: \(failure)")
+        }
+        return StagedFile(path: path, fd: fd, digestKinds: digestKinds, spool: self)
+    }
+
+    /// Bytes currently staged.
+    public var stagedBytes: Int64 { bytesInUse.load(ordering: .relaxed) }
+
+    func reserve(_ bytes: Int64, file: String) throws(ArtifactError) {
+        guard bytes > 0 else { return }
+        let total = bytesInUse.add(bytes, ordering: .relaxed).newValue
+        if let max = bytesMax, total > max {
+            bytesInUse.subtract(bytes, ordering: .relaxed)
+            throw .outOfSpace("spool limit of \(max) bytes reached")
+        }
+    }
+
+    func release(_ bytes: Int64) {
+        guard bytes > 0 else { return }
+        bytesInUse.subtract(bytes, ordering: .relaxed)
+    }
+}

@@ -1,0 +1,75 @@
+// Ingestion: validate a staged file, store its blob, commit its row, schedule the reindex.
+import Foundation
+import Logging
+
+extension Repositories {
+    /// Ingests a finished staged file under `filename` into `target`. On success the package is durable
+    /// (blob flushed, row committed) and a publish is scheduled. On failure nothing is recorded, the staged
+    /// file is discarded and the error says why (`.invalidPackage`, `.invalidName`, `.conflict`, `.outOfSpace`,
+    /// `.storageUnavailable`). Identical bytes under an existing name succeed with `created == false`.
+    public func ingest(_ staged: StagedFile, into target: DropTarget, filename rawName: String,
+                       declared: DeclaredIdentity? = nil) throws(ArtifactError) -> IngestOutcome {
+        defer { staged.discard() }
+        do {
+            let outcome = try ingestStaged(staged, into: target, filename: rawName, declared: declared)
+            logger.info(outcome.created ? "package stored" : "package unchanged", metadata: [
+                "repo.name": "\(target.repository.name)", "file.name": "\(outcome.package.filename)",
+                "file.sha256": "\(outcome.package.digests.sha256)", "file.size": "\(outcome.package.digests.size)",
+            ])
+            return outcome
+        } catch {
+            logger.warning("package rejected", metadata: [
+                "repo.name": "\(target.repository.name)", "file.name": "\(IdentifierError.printable(rawName))",
+                "reason": "\(error)",
+            ])
+            throw error
+        }
+    }
+
+    private func ingestStaged(_ staged: StagedFile, into target: DropTarget, filename rawName: String,
+                              declared: DeclaredIdentity?) throws(ArtifactError) -> IngestOutcome {
+        let filename: Filename
+        do { filename = try Filename(rawName) } catch { throw .invalidName(error) }
+        let provider = try provider(target.repository.provider)
+        if provider.isReserved(filename, at: target.location) {
+            throw .readOnly(filename.rawValue)
+        }
+        let digests = try staged.finish()
+        // Same name, same bytes: nothing to validate or store again (rsync re-runs, retried uploads).
+        if let existing = try storage("lookup", { try metadata.package(directory: target.directoryID, filename: filename) }) {
+            if existing.digests.sha256 == digests.sha256 {
+                return IngestOutcome(package: existing, created: false, publishTicket: 0)
+            }
+            if !target.repository.allowOverwrite {
+                throw .conflict(filename: filename.rawValue,
+                                reason: "a different file with this name exists (sha256 \(existing.digests.sha256))")
+            }
+        }
+        let description = try provider.inspect(fileAt: staged.path, filename: filename, location: target.location, declared: declared)
+        let result = try deletionGuard.referencing(digests.sha256) { () throws(ArtifactError) -> PackageInsertResult in
+            _ = try storage("blob store") { try blobs.adopt(staged) }
+            return try storage("catalogue") {
+                try metadata.insertPackage(NewPackage(
+                    repositoryID: target.repository.id, directoryID: target.directoryID, location: target.location,
+                    filename: filename, name: description.name, version: description.version, digests: digests,
+                    attributes: description.attributes, uploadedAt: Date()), overwrite: target.repository.allowOverwrite)
+            }
+        }
+        switch result {
+        case .unchanged(let record):
+            return IngestOutcome(package: record, created: false, publishTicket: 0)
+        case .inserted(let record, let replaced):
+            if let replaced { deleteOrphans([replaced.digests.sha256]) }
+            return IngestOutcome(package: record, created: true, publishTicket: publisher.schedule(target.repository.id))
+        }
+    }
+
+    /// Deletes a package file and schedules the reindex; returns the deleted record.
+    @discardableResult
+    public func deletePackage(id: NodeID) throws(ArtifactError) -> (PackageRecord, publishTicket: UInt64) {
+        let (record, orphan) = try storage("delete package") { try metadata.deletePackage(id: id) }
+        deleteOrphans(orphan.map { [$0] } ?? [])
+        logger.info("package deleted", metadata: ["file.name": "\(record.filename)", "repo.id": "\(record.repositoryID)"])
+        return (record, publisher.schedule(record.repositoryID))
+    }
+}

@@ -1,0 +1,32 @@
+// Publishing: build every index from rows, store each as a blob, then flip the generation in one transaction.
+import Foundation
+
+extension Repositories {
+    /// Publishes a repository now on the calling thread (fsync, repository creation, tests).
+    public func publishNow(repositoryID: NodeID) throws {
+        try publisher.publishNow(repositoryID)
+    }
+
+    /// Writes all index blobs first, then commits the generation: readers see the old or the new set, never a mix.
+    func publish(repositoryID: NodeID) throws {
+        guard let repository = try metadata.repository(id: repositoryID) else { return }
+        let provider = try provider(repository.provider)
+        let now = Date()
+        let packages = try metadata.packages(repository: repositoryID)
+        let files = try provider.buildIndexes(repository: repository, packages: packages, at: now)
+        let digests = files.map { SHA256Digest(of: $0.bytes) }
+        // Index blobs are shared between repositories (an empty SHA256SUMS is the same everywhere): hold them
+        // against orphan deletion from the blob write until the generation that references them commits.
+        let (generation, orphans) = try deletionGuard.referencing(digests) { () throws -> (GenerationRecord, orphaned: [SHA256Digest]) in
+            var specs: [GeneratedFileSpec] = []
+            for file in files {
+                let digest = try blobs.put(file.bytes)
+                specs.append(GeneratedFileSpec(path: file.path, digest: digest, size: Int64(file.bytes.count), hidden: file.hidden))
+            }
+            return try metadata.publish(repositoryID: repositoryID, files: specs, at: now, keepGenerations: configuration.keepGenerations)
+        }
+        deleteOrphans(orphans)
+        logger.debug("published", metadata: ["repo.name": "\(repository.name)", "generation": "\(generation.id)",
+                                             "packages": "\(packages.count)", "files": "\(files.count)"])
+    }
+}

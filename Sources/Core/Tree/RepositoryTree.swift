@@ -1,0 +1,64 @@
+// The single read model of the tree: the FUSE adapter and the HTTP exporter both present exactly this.
+import Foundation
+
+/// Lookups, listings and reads over the catalogue and blob store. Blocking; thread-safe.
+public struct RepositoryTree: Sendable {
+    let metadata: any MetadataStore
+    let blobs: any BlobStore
+
+    public init(metadata: any MetadataStore, blobs: any BlobStore) {
+        self.metadata = metadata
+        self.blobs = blobs
+    }
+
+    /// The root directory.
+    public func root() throws -> TreeEntry {
+        guard let root = try metadata.entry(id: WellKnownNode.root) else { throw ArtifactError.storageUnavailable("catalogue has no root") }
+        return root
+    }
+
+    /// The entry with this node id, if it still exists and is visible.
+    public func entry(id: NodeID) throws -> TreeEntry? { try metadata.entry(id: id) }
+
+    /// Looks up one name in a directory. `.` and `..` resolve to the directory and its parent; hidden
+    /// generated files (PEP 658 metadata) are found by name although listings omit them.
+    public func lookup(_ name: String, in directory: TreeEntry) throws -> TreeEntry? {
+        switch name {
+        case ".": return directory
+        case "..": return try directory.parentID.flatMap { try metadata.entry(id: $0) } ?? directory
+        default: return try metadata.child(of: directory.id, named: name, includeHidden: true)
+        }
+    }
+
+    /// Walks `components` from the root; nil when any step is missing or not a directory.
+    public func resolve(_ components: [String]) throws -> TreeEntry? {
+        var current = try root()
+        for component in components {
+            guard current.isDirectory, let next = try lookup(component, in: current) else { return nil }
+            current = next
+        }
+        return current
+    }
+
+    /// A page of a directory's visible entries with ids greater than `after` (0 for the first page).
+    public func list(_ directory: TreeEntry, after: NodeID = 0, limit: Int = 1024) throws -> [TreeEntry] {
+        try metadata.children(of: directory.id, after: after, limit: limit)
+    }
+
+    /// Opens a file for reading.
+    public func open(_ file: TreeEntry) throws -> any BlobReader {
+        guard let digest = file.digest, !file.isDirectory else { throw ArtifactError.notFound(file.name) }
+        return try blobs.open(digest)
+    }
+
+    /// The path components of an entry from the root (for links and logs).
+    public func path(of entry: TreeEntry) throws -> [String] {
+        var components: [String] = []
+        var current: TreeEntry? = entry
+        while let node = current, let parent = node.parentID {
+            components.append(node.name)
+            current = try metadata.entry(id: parent)
+        }
+        return components.reversed()
+    }
+}

@@ -1,0 +1,155 @@
+// One conformance suite for MetadataStore implementations: SQLite on disk (WAL) and SQLite in memory.
+import Core
+import Foundation
+import Testing
+
+struct MetadataSubject: CustomTestStringConvertible, Sendable {
+    let name: String
+    let make: @Sendable (ScratchDirectory) throws -> any MetadataStore
+    var testDescription: String { name }
+
+    static let all: [MetadataSubject] = [
+        MetadataSubject(name: "SQLite file") { try SQLiteMetadataStore(path: $0.file("catalogue.sqlite")) },
+        MetadataSubject(name: "SQLite memory") { _ in try SQLiteMetadataStore() },
+    ]
+}
+
+@Suite struct MetadataStoreConformanceTests {
+    static func newPackage(_ repo: RepositoryRecord, _ filename: String, bytes: String) throws -> NewPackage {
+        NewPackage(repositoryID: repo.id, directoryID: repo.id, location: [], filename: try Filename(filename),
+                   name: try PackageName("tool"), version: try PackageVersion("1.0"),
+                   digests: FileDigests(size: Int64(bytes.utf8.count), sha256: SHA256Digest(of: Array(bytes.utf8))),
+                   attributes: ["format": "tar.gz"], uploadedAt: Date())
+    }
+
+    // Goal: repositories are unique per provider and appear as directories of the tree.
+    @Test(arguments: MetadataSubject.all)
+    func repositories(subject: MetadataSubject) throws {
+        let scratch = ScratchDirectory()
+        let store = try subject.make(scratch)
+        let repo = try store.createRepository(provider: .tar, name: RepositoryName("r"), allowOverwrite: false, at: Date())
+        #expect(throws: ArtifactError.alreadyExists("repository tar/r")) {
+            try store.createRepository(provider: .tar, name: RepositoryName("r"), allowOverwrite: false, at: Date())
+        }
+        _ = try store.createRepository(provider: .pypi, name: RepositoryName("r"), allowOverwrite: false, at: Date())
+        #expect(try store.repositories().map { "\($0.provider)/\($0.name)" } == ["pypi/r", "tar/r"])
+        let entry = try #require(try store.child(of: WellKnownNode.provider(.tar), named: "r", includeHidden: false))
+        #expect(entry.id == repo.id && entry.kind == .repository)
+    }
+
+    // Goal: same name + same bytes is unchanged, different bytes conflict, overwrite gives a new node id.
+    @Test(arguments: MetadataSubject.all)
+    func overwritePolicy(subject: MetadataSubject) throws {
+        let scratch = ScratchDirectory()
+        let store = try subject.make(scratch)
+        let repo = try store.createRepository(provider: .tar, name: RepositoryName("r"), allowOverwrite: false, at: Date())
+        guard case .inserted(let first, nil) = try store.insertPackage(Self.newPackage(repo, "tool-1.0.tar.gz", bytes: "a"), overwrite: false) else {
+            Issue.record("expected an insert"); return
+        }
+        #expect(try store.insertPackage(Self.newPackage(repo, "tool-1.0.tar.gz", bytes: "a"), overwrite: false) == .unchanged(first))
+        #expect(throws: ArtifactError.self) { try store.insertPackage(Self.newPackage(repo, "tool-1.0.tar.gz", bytes: "b"), overwrite: false) }
+        guard case .inserted(let second, let replaced) = try store.insertPackage(Self.newPackage(repo, "tool-1.0.tar.gz", bytes: "b"), overwrite: true) else {
+            Issue.record("expected an overwrite"); return
+        }
+        #expect(replaced?.id == first.id)
+        #expect(second.id > first.id)
+        #expect(try store.referencedDigests() == [SHA256Digest(of: Array("b".utf8))])
+    }
+
+    // Goal: node ids are never reused, even after the newest row is deleted.
+    @Test(arguments: MetadataSubject.all)
+    func idsNeverReused(subject: MetadataSubject) throws {
+        let scratch = ScratchDirectory()
+        let store = try subject.make(scratch)
+        let repo = try store.createRepository(provider: .tar, name: RepositoryName("r"), allowOverwrite: false, at: Date())
+        guard case .inserted(let package, _) = try store.insertPackage(Self.newPackage(repo, "a-1.tar.gz", bytes: "a"), overwrite: false) else { return }
+        let (deleted, orphan) = try store.deletePackage(id: package.id)
+        #expect(deleted.id == package.id)
+        #expect(orphan == SHA256Digest(of: Array("a".utf8)))
+        guard case .inserted(let again, _) = try store.insertPackage(Self.newPackage(repo, "a-1.tar.gz", bytes: "a"), overwrite: false) else { return }
+        #expect(again.id > package.id)
+        _ = try store.deleteRepository(id: repo.id)
+        let recreated = try store.createRepository(provider: .tar, name: RepositoryName("r"), allowOverwrite: false, at: Date())
+        #expect(recreated.id > again.id)
+    }
+
+    // Goal: listings page by id with no duplicates or gaps, and hidden/stale generated files stay unlisted.
+    @Test(arguments: MetadataSubject.all)
+    func listingAndGenerations(subject: MetadataSubject) throws {
+        let scratch = ScratchDirectory()
+        let store = try subject.make(scratch)
+        let repo = try store.createRepository(provider: .tar, name: RepositoryName("r"), allowOverwrite: false, at: Date())
+        for i in 0..<25 { _ = try store.insertPackage(Self.newPackage(repo, "p\(i)-1.tar.gz", bytes: "\(i)"), overwrite: false) }
+        let digest = SHA256Digest(of: Array("index".utf8))
+        _ = try store.publish(repositoryID: repo.id, files: [
+            GeneratedFileSpec(path: ["SHA256SUMS"], digest: digest, size: 5),
+            GeneratedFileSpec(path: ["simple", "x", "index.html"], digest: digest, size: 5),
+            GeneratedFileSpec(path: ["secret.metadata"], digest: digest, size: 5, hidden: true),
+        ], at: Date(), keepGenerations: 2)
+        var names: [String] = []
+        var after: NodeID = 0
+        while true {
+            let page = try store.children(of: repo.id, after: after, limit: 7)
+            guard let last = page.last else { break }
+            names += page.map(\.name)
+            after = last.id
+        }
+        #expect(names.count == 27)
+        #expect(Set(names).count == 27)
+        #expect(names.contains("SHA256SUMS") && names.contains("simple") && !names.contains("secret.metadata"))
+        #expect(try store.child(of: repo.id, named: "secret.metadata", includeHidden: true)?.kind == .generatedFile)
+        #expect(try store.child(of: repo.id, named: "secret.metadata", includeHidden: false) == nil)
+        let sums = try #require(try store.child(of: repo.id, named: "SHA256SUMS", includeHidden: false))
+
+        // A new generation without `simple/`: the directory disappears, SHA256SUMS keeps its node id.
+        let (_, orphans) = try store.publish(repositoryID: repo.id, files: [GeneratedFileSpec(path: ["SHA256SUMS"], digest: digest, size: 5)],
+                                             at: Date(), keepGenerations: 2)
+        #expect(orphans.isEmpty)
+        #expect(try store.child(of: repo.id, named: "simple", includeHidden: true) == nil)
+        #expect(try store.child(of: repo.id, named: "SHA256SUMS", includeHidden: false)?.id == sums.id)
+    }
+
+    // Goal: pruning old generations reports the index blobs nothing references any more.
+    @Test(arguments: MetadataSubject.all)
+    func pruningReportsOrphans(subject: MetadataSubject) throws {
+        let scratch = ScratchDirectory()
+        let store = try subject.make(scratch)
+        let repo = try store.createRepository(provider: .tar, name: RepositoryName("r"), allowOverwrite: false, at: Date())
+        let old = SHA256Digest(of: Array("old".utf8)), new = SHA256Digest(of: Array("new".utf8))
+        _ = try store.publish(repositoryID: repo.id, files: [GeneratedFileSpec(path: ["SHA256SUMS"], digest: old, size: 3)], at: Date(), keepGenerations: 1)
+        let (generation, orphans) = try store.publish(repositoryID: repo.id, files: [GeneratedFileSpec(path: ["SHA256SUMS"], digest: new, size: 3)],
+                                                      at: Date(), keepGenerations: 1)
+        #expect(orphans == [old])
+        #expect(try store.currentGeneration(repositoryID: repo.id) == generation)
+        #expect(try store.referencedDigests() == [new])
+    }
+
+    // Goal: a directory with packages cannot be removed; an empty one can.
+    @Test(arguments: MetadataSubject.all)
+    func removeDirectory(subject: MetadataSubject) throws {
+        let scratch = ScratchDirectory()
+        let store = try subject.make(scratch)
+        let repo = try store.createRepository(provider: .apt, name: RepositoryName("r"), allowOverwrite: false, at: Date())
+        let pool = try store.ensureDirectory(parent: repo.id, name: "pool", kind: .directory, repositoryID: repo.id, at: Date())
+        #expect(try store.ensureDirectory(parent: repo.id, name: "pool", kind: .directory, repositoryID: repo.id, at: Date()).id == pool.id)
+        let dist = try store.ensureDirectory(parent: pool.id, name: "stable", kind: .dropDirectory, repositoryID: repo.id, at: Date())
+        #expect(throws: ArtifactError.notEmpty("directory")) { try store.removeDirectory(id: pool.id) }
+        try store.removeDirectory(id: dist.id)
+        try store.removeDirectory(id: pool.id)
+        #expect(try store.entry(id: pool.id) == nil)
+    }
+
+    // Goal: the on-disk catalogue keeps ids and rows across a reopen, and records its migrations.
+    @Test func reopenKeepsIds() throws {
+        let scratch = ScratchDirectory()
+        let path = scratch.file("catalogue.sqlite")
+        let id: NodeID
+        do {
+            let store = try SQLiteMetadataStore(path: path)
+            id = try store.createRepository(provider: .tar, name: RepositoryName("r"), allowOverwrite: false, at: Date()).id
+        }
+        let reopened = try SQLiteMetadataStore(path: path)
+        #expect(try reopened.repository(provider: .tar, name: RepositoryName("r"))?.id == id)
+        #expect(try reopened.appliedMigrations() == ["v1-tree-packages-generations"])
+    }
+}
