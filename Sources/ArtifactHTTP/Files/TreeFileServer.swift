@@ -42,19 +42,19 @@ struct TreeFileServer: Sendable {
             let range: ClosedRange<Int64>? = if case .partial(let r) = plan.outcome { r } else { nil }
             let status: HTTPResponse.Status = range == nil ? .ok : .partialContent
             if request.method == .head { return Response(status: status, headers: plan.headers) }
+            guard entry.size > 0 else { return Response(status: status, headers: plan.headers) }
             let tree = repositories.tree
             let reader = try await executor.run { try tree.open(entry) }
-            let body = stream(reader, range: range ?? 0...(entry.size - 1), size: entry.size)
+            let body = stream(reader, range: range ?? 0...(entry.size - 1))
             return Response(status: status, headers: plan.headers, body: body)
         }
     }
 
     /// Streams `range` of a blob; a read error (including a digest mismatch at the end) aborts the connection,
     /// so a client never receives a complete-looking response with wrong bytes.
-    private func stream(_ reader: any BlobReader, range: ClosedRange<Int64>, size: Int64) -> ResponseBody {
+    private func stream(_ reader: any BlobReader, range: ClosedRange<Int64>) -> ResponseBody {
         let executor = self.executor
         let chunk = chunkBytes
-        guard size > 0 else { reader.close(); return ResponseBody() }
         return ResponseBody(contentLength: Int(range.count)) { writer in
             defer { reader.close() }
             var offset = range.lowerBound
