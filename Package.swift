@@ -32,6 +32,12 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        .systemLibrary(
+            name: "CFuse3",
+            path: "Sources/CFuse3",
+            pkgConfig: "fuse3",
+            providers: [.apt(["libfuse3-dev"])]
+        ),
         .target(
             name: "Core",
             dependencies: [
@@ -59,7 +65,7 @@ let package = Package(
         ),
         .target(
             name: "ArtifactFS",
-            dependencies: ["Core"],
+            dependencies: ["Core", "CFuse3", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .target(

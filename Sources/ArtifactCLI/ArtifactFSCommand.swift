@@ -6,5 +6,10 @@ struct ArtifactFSCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "artifactfs",
         abstract: "Package repositories (apt, PyPI, tarballs) as a filesystem and over HTTP.",
-        subcommands: [ServeCommand.self, UploadCommand.self, RepoCommand.self])
+        subcommands: [ServeCommand.self, MountCommand.self, UploadCommand.self, RepoCommand.self])
+
+    /// Accepts mount(8)'s helper convention (`artifactfs SOURCE DIR -o OPTS`) besides the subcommands.
+    static func main() async {
+        await main(MountHelper.rewrite(Array(CommandLine.arguments.dropFirst())))
+    }
 }

@@ -7,10 +7,12 @@ import Logging
 struct Bootstrap {
     let repositories: Repositories
     let executor: BlockingExecutor
+    let dataDirectory: String
 
     /// Opens (creating if needed) `<data>/catalogue.sqlite`, `<data>/blobs/` and `<data>/spool/`.
     init(dataDirectory: String, logger: Logger) throws {
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+        self.dataDirectory = dataDirectory
         let metadata = try SQLiteMetadataStore(path: dataDirectory + "/catalogue.sqlite")
         let blobs = try LocalBlobStore(root: dataDirectory + "/blobs")
         let spool = try Spool(directory: dataDirectory + "/spool")

@@ -4,6 +4,8 @@ import ArtifactHTTP
 import Core
 import Foundation
 import Hummingbird
+import ArtifactFS
+import Logging
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,6 +21,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("upload-token"), help: "Token required for uploads and deletes. Env ARTIFACTFS_UPLOAD_TOKEN.")
     var uploadToken: String?
 
+    @Option(help: "Mount point of the filesystem view (created if missing; default ./mnt). Env ARTIFACTFS_MOUNT.")
+    var mount: String?
+
+    @Flag(name: .customLong("no-mount"), help: "Serve HTTP only.")
+    var noMount = false
+
+    @OptionGroup var mountFlags: MountFlags
+
     func validate() throws {
         _ = try ListenAddress(resolvedListen)
     }
@@ -26,12 +36,15 @@ struct ServeCommand: AsyncParsableCommand {
     var resolvedData: String { data ?? ProcessInfo.processInfo.environment["ARTIFACTFS_DATA"] ?? "./data" }
     var resolvedListen: String { listen ?? ProcessInfo.processInfo.environment["ARTIFACTFS_LISTEN"] ?? "127.0.0.1:8080" }
     var resolvedToken: String? { uploadToken ?? ProcessInfo.processInfo.environment["ARTIFACTFS_UPLOAD_TOKEN"] }
+    var explicitMount: String? { mount ?? ProcessInfo.processInfo.environment["ARTIFACTFS_MOUNT"] }
 
     func run() async throws {
         let logger = Bootstrap.makeLogger("artifactfs")
         let address = try ListenAddress(resolvedListen)
         let dataDirectory = resolvedData
         let bootstrap = try Bootstrap(dataDirectory: dataDirectory, logger: logger)
+        let session = try mountIfWanted(bootstrap, logger: logger)
+        defer { session?.unmount() }
         let configuration = HTTPExporter.Configuration(host: address.host, port: address.port, uploadToken: resolvedToken)
         let app = HTTPExporter.application(
             repositories: bootstrap.repositories, executor: bootstrap.executor, configuration: configuration, logger: logger
@@ -41,6 +54,18 @@ struct ServeCommand: AsyncParsableCommand {
         }
         try await app.runService()
         logger.notice("stopped")
+    }
+
+    /// Mounts unless --no-mount. A failure is fatal when a mount point was asked for, and a warning when
+    /// it is only the default (so `serve` still runs HTTP on a machine without FUSE).
+    private func mountIfWanted(_ bootstrap: Bootstrap, logger: Logger) throws -> FuseSession? {
+        guard !noMount else { return nil }
+        do {
+            return try bootstrap.mount(at: explicitMount ?? "./mnt", options: try mountFlags.resolved(), handleSignals: false, logger: logger)
+        } catch where explicitMount == nil {
+            logger.warning("not mounted; serving HTTP only (use --no-mount to silence this)", metadata: ["error": "\(error)"])
+            return nil
+        }
     }
 }
 

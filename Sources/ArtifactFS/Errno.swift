@@ -8,6 +8,7 @@ public enum Errno {
     public static func of(_ error: any Error) -> Int32 {
         switch error {
         case let artifact as ArtifactError: return of(artifact)
+        case let direct as ErrnoError: return direct.code
         case is IdentifierError: return EINVAL
         case let posix as POSIXFailure: return posix.isOutOfSpace ? ENOSPC : EIO
         default: return EIO

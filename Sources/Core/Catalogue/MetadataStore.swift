@@ -50,6 +50,8 @@ public protocol MetadataStore: Sendable {
     func publish(repositoryID: NodeID, files: [GeneratedFileSpec], at: Date, keepGenerations: Int) throws
         -> (GenerationRecord, orphaned: [SHA256Digest])
     func currentGeneration(repositoryID: NodeID) throws -> GenerationRecord?
+    /// Node ids of the files and directories of a generation (what a filesystem view must invalidate).
+    func generatedNodes(generationID: Int64) throws -> [NodeID]
 
     // MARK: Blobs
     /// Every digest the catalogue references (packages and retained generations).

@@ -19,7 +19,8 @@ extension SQLiteMetadataStore {
                 CREATE INDEX nodes_parent_id ON nodes(parent_id, id);
                 CREATE INDEX nodes_repository ON nodes(repository_id);
                 INSERT INTO nodes (id, parent_id, name, kind, created_at) VALUES
-                    (1, NULL, '', 'root', 0), (2, 1, 'apt', 'root', 0), (3, 1, 'pypi', 'root', 0), (4, 1, 'tar', 'root', 0);
+                    (1, NULL, '', 'root', CAST(strftime('%s', 'now') AS REAL)), (2, 1, 'apt', 'root', CAST(strftime('%s', 'now') AS REAL)),
+                    (3, 1, 'pypi', 'root', CAST(strftime('%s', 'now') AS REAL)), (4, 1, 'tar', 'root', CAST(strftime('%s', 'now') AS REAL));
 
                 CREATE TABLE blobs (
                     digest TEXT PRIMARY KEY NOT NULL,

@@ -271,6 +271,12 @@ public final class SQLiteMetadataStore: MetadataStore {
         }
     }
 
+    public func generatedNodes(generationID: Int64) throws -> [NodeID] {
+        try db.read { db in
+            try NodeID.fetchAll(db, sql: "SELECT node_id FROM generation_files WHERE generation_id = ?", arguments: [generationID])
+        }
+    }
+
     // MARK: - Blobs
 
     public func referencedDigests() throws -> Set<SHA256Digest> {

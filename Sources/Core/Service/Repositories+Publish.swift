@@ -7,6 +7,11 @@ extension Repositories {
         try publisher.publishNow(repositoryID)
     }
 
+    /// Calls `observer` after each publish (on the publishing thread: keep it short, never block on a view).
+    public func observePublishes(_ observer: @escaping @Sendable (PublishedGeneration) -> Void) {
+        publishObservers.withLock { $0.append(observer) }
+    }
+
     /// Writes all index blobs first, then commits the generation: readers see the old or the new set, never a mix.
     func publish(repositoryID: NodeID) throws {
         guard let repository = try metadata.repository(id: repositoryID) else { return }
@@ -26,6 +31,12 @@ extension Repositories {
             return try metadata.publish(repositoryID: repositoryID, files: specs, at: now, keepGenerations: configuration.keepGenerations)
         }
         deleteOrphans(orphans)
+        let observers = publishObservers.withLock { $0 }
+        if !observers.isEmpty {
+            let published = PublishedGeneration(repositoryID: repositoryID, generation: generation,
+                                                nodes: try metadata.generatedNodes(generationID: generation.id))
+            observers.forEach { $0(published) }
+        }
         logger.debug("published", metadata: ["repo.name": "\(repository.name)", "generation": "\(generation.id)",
                                              "packages": "\(packages.count)", "files": "\(files.count)"])
     }

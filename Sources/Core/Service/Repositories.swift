@@ -1,12 +1,21 @@
 // The operations both edges share: create and delete repositories, resolve drop directories, ingest, delete.
 import Foundation
 import Logging
+import Synchronization
 
 /// A drop directory resolved for an ingest: which repository, which directory node, where relative to the repo.
 public struct DropTarget: Sendable, Equatable {
     public let repository: RepositoryRecord
     public let directoryID: NodeID
     public let location: [String]
+}
+
+/// A generation that just became current, for views that cache generated files.
+public struct PublishedGeneration: Sendable {
+    public let repositoryID: NodeID
+    public let generation: GenerationRecord
+    /// Every generated node of the generation (files and directories).
+    public let nodes: [NodeID]
 }
 
 /// What an ingest did.
@@ -37,6 +46,7 @@ public final class Repositories: Sendable {
     let providers: [ProviderKind: any PackageProvider]
     let configuration: Configuration
     let deletionGuard = BlobDeletionGuard()
+    let publishObservers = Mutex<[@Sendable (PublishedGeneration) -> Void]>([])
     let logger: Logger
     /// Set once in `init`; the publisher calls back into `publish(repositoryID:)`.
     nonisolated(unsafe) public private(set) var publisher: Publisher!
