@@ -9,6 +9,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "artifactfs", targets: ["ArtifactCLI"]),
+        .executable(name: "artifactfs-bench", targets: ["ArtifactBench"]),
         .library(name: "Core", targets: ["Core"]),
     ],
     dependencies: [
@@ -50,7 +51,7 @@ let package = Package(
         ),
         .target(
             name: "CoreTesting",
-            dependencies: ["Core"],
+            dependencies: ["Core", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .target(
@@ -82,8 +83,14 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .executableTarget(
+            name: "ArtifactBench",
+            dependencies: ["Core", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                           .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
         .testTarget(name: "CoreTests", dependencies: ["Core", "CoreTesting"], swiftSettings: strict),
-        .testTarget(name: "ArtifactFSTests", dependencies: ["ArtifactFS", "Core"], swiftSettings: strict),
+        .testTarget(name: "ArtifactFSTests", dependencies: ["ArtifactFS", "Core", "CoreTesting"], swiftSettings: strict),
         .testTarget(
             name: "ArtifactHTTPTests",
             dependencies: [

@@ -14,6 +14,14 @@ PACKAGES=(
     zip
     pkg-config
     ca-certificates
+    fuse3
+    libfuse3-dev
+    rsync
+    samba
+    smbclient
+    nfs-ganesha
+    nfs-ganesha-vfs
+    libnfs-utils
 )
 
 is_installed() {

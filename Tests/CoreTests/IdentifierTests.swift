@@ -1,5 +1,6 @@
 // Identifier validation tables: every rule rejects what it should and says which rule failed.
 import Core
+import CoreTesting
 import Testing
 
 @Suite struct IdentifierTests {

@@ -1,5 +1,6 @@
 // One conformance suite for MetadataStore implementations: SQLite on disk (WAL) and SQLite in memory.
 import Core
+import CoreTesting
 import Foundation
 import Testing
 

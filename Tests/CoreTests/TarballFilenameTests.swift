@@ -1,5 +1,6 @@
 // The <name>-<version>.<ext> rule of tarball repositories.
 import Core
+import CoreTesting
 import Testing
 
 @Suite struct TarballFilenameTests {

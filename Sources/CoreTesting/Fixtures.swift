@@ -1,25 +1,25 @@
-// Real archives made with the system's tar/zip, and a temporary directory per test.
+// Test fixtures shared by the test targets: scratch directories, real archives, in-memory service setups.
 import Core
-import CoreTesting
 import Foundation
 import Logging
 
 /// A scratch directory removed when the value is released.
-final class ScratchDirectory: Sendable {
-    let path: String
-    init() {
+public final class ScratchDirectory: Sendable {
+    public let path: String
+    public init() {
         path = FileManager.default.temporaryDirectory.appendingPathComponent("artifactfs-test-" + UUID().uuidString).path
         try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
     deinit { try? FileManager.default.removeItem(atPath: path) }
 
-    func file(_ name: String) -> String { path + "/" + name }
+    /// A path inside the directory.
+    public func file(_ name: String) -> String { path + "/" + name }
 }
 
-enum Fixtures {
-    /// Runs a tool and fails loudly if it fails.
+public enum Fixtures {
+    /// Runs a tool and returns its exit status.
     @discardableResult
-    static func run(_ tool: String, _ arguments: [String], in directory: String? = nil) throws -> Int32 {
+    public static func run(_ tool: String, _ arguments: [String], in directory: String? = nil) throws -> Int32 {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: tool)
         process.arguments = arguments
@@ -29,8 +29,9 @@ enum Fixtures {
         return process.terminationStatus
     }
 
-    /// Bytes of a real archive: `flag` is tar's compression flag (`z`, `J`, `j`, `--zstd`) or "zip".
-    static func archive(_ kind: String, files: [String: String] = ["hello.txt": "hello world\n"]) throws -> [UInt8] {
+    /// Bytes of a real archive made by the system's tools: `kind` is tar's compression flag
+    /// (`z`, `J`, `j`, `--zstd`) or `zip`.
+    public static func archive(_ kind: String, files: [String: String] = ["hello.txt": "hello world\n"]) throws -> [UInt8] {
         let scratch = ScratchDirectory()
         let content = scratch.file("content")
         try FileManager.default.createDirectory(atPath: content, withIntermediateDirectories: true)
@@ -45,14 +46,14 @@ enum Fixtures {
     }
 
     /// A staged file holding `bytes`, written sequentially.
-    static func stage(_ bytes: [UInt8], in spool: Spool, kinds: DigestKinds = []) throws -> StagedFile {
+    public static func stage(_ bytes: [UInt8], in spool: Spool, kinds: DigestKinds = []) throws -> StagedFile {
         let staged = try spool.create(digestKinds: kinds)
         try bytes.withUnsafeBytes { try staged.append($0) }
         return staged
     }
 
-    /// Repositories over an in-memory catalogue and blob store with a real spool directory.
-    static func repositories(_ scratch: ScratchDirectory, blobs: InMemoryBlobStore = InMemoryBlobStore()) throws -> Repositories {
+    /// Repositories over an in-memory catalogue and blob store with a real spool directory, publishing fast.
+    public static func repositories(_ scratch: ScratchDirectory, blobs: InMemoryBlobStore = InMemoryBlobStore()) throws -> Repositories {
         var configuration = Repositories.Configuration()
         configuration.publishQuietDelay = .milliseconds(20)
         configuration.publishMaxDelay = .milliseconds(100)

@@ -1,0 +1,231 @@
+// The filesystem model without a mount: the semantics of docs/SEMANTICS.md, call by call.
+import ArtifactFS
+import Core
+import CoreTesting
+import Foundation
+import Logging
+import Testing
+
+/// A model over in-memory stores with one tar repository `r`.
+struct ModelHarness {
+    let scratch = ScratchDirectory()
+    let repositories: Repositories
+    let fs: ArtifactFileSystem
+    let repo: UInt64
+
+    init() throws {
+        repositories = try Fixtures.repositories(scratch)
+        fs = ArtifactFileSystem(repositories: repositories, logger: Logger(label: "test"))
+        let tar = try fs.lookup(parent: UInt64(WellKnownNode.root), name: "tar")
+        repo = try fs.mkdir(parent: tar.inode, name: "r").inode
+    }
+
+    /// Writes `bytes` to a new file through create/write/flush/release; returns flush's error, if any.
+    @discardableResult
+    func copy(_ bytes: [UInt8], as name: String, into directory: UInt64? = nil) throws -> NodeAttributes {
+        let (attributes, opened) = try fs.create(parent: directory ?? repo, name: name, permissions: 0o644)
+        defer { fs.release(handle: opened.handle) }
+        _ = try bytes.withUnsafeBytes { try fs.write(handle: opened.handle, bytes: $0, offset: 0) }
+        try fs.flush(handle: opened.handle)
+        return attributes
+    }
+
+    func names(_ directory: UInt64) throws -> [String] {
+        try fs.readdir(directory, after: 0, limit: 10_000).map(\.name)
+    }
+
+    func errno(_ body: () throws -> Void) -> Int32 {
+        do { try body(); return 0 } catch { return Errno.of(error) }
+    }
+}
+
+@Suite struct FileSystemModelTests {
+    // Goal: the root lists the three providers with directory attributes, `.` and `..` first.
+    @Test func rootListing() throws {
+        let h = try ModelHarness()
+        let entries = try h.fs.readdir(UInt64(WellKnownNode.root), after: 0, limit: 100)
+        #expect(entries.map(\.name) == [".", "..", "apt", "pypi", "tar"])
+        #expect(entries.allSatisfy { $0.attributes.isDirectory && $0.attributes.permissions == 0o755 })
+        #expect(try h.fs.getattr(UInt64(WellKnownNode.root)).inode == 1)
+    }
+
+    // Goal: a file copied in is ingested at flush; its name then leads to the catalogue node.
+    @Test func createWriteFlushIngests() throws {
+        let h = try ModelHarness()
+        let bytes = try Fixtures.archive("z")
+        let staged = try h.copy(bytes, as: "tool-1.0.tar.gz")
+        #expect(staged.inode >= ArtifactFileSystem.stagedInodeBase)
+        let stored = try h.fs.lookup(parent: h.repo, name: "tool-1.0.tar.gz")
+        #expect(stored.inode < ArtifactFileSystem.stagedInodeBase)
+        #expect(stored.size == Int64(bytes.count) && stored.permissions == 0o644)
+        #expect(try h.fs.getattr(staged.inode).size == Int64(bytes.count))
+        let opened = try h.fs.open(stored.inode, flags: O_RDONLY)
+        #expect(opened.keepCache && !opened.directIO)
+        #expect(try h.fs.read(handle: opened.handle, offset: 0, size: 1 << 20) == bytes)
+        h.fs.release(handle: opened.handle)
+    }
+
+    // Goal: a bad file fails at flush with EINVAL and vanishes from the directory.
+    @Test func badFileFailsAtFlushAndVanishes() throws {
+        let h = try ModelHarness()
+        #expect(h.errno { try h.copy(Array("text".utf8), as: "bad-1.0.tar.gz") } == EINVAL)
+        #expect(try !h.names(h.repo).contains("bad-1.0.tar.gz"))
+        #expect(h.errno { _ = try h.fs.lookup(parent: h.repo, name: "bad-1.0.tar.gz") } == ENOENT)
+    }
+
+    // Goal: the same name with different bytes is EEXIST; the same bytes again succeed.
+    @Test func overwritePolicy() throws {
+        let h = try ModelHarness()
+        let first = try Fixtures.archive("z", files: ["a": "1"])
+        try h.copy(first, as: "tool-1.0.tar.gz")
+        #expect(h.errno { try h.copy(first, as: "tool-1.0.tar.gz") } == 0)
+        #expect(h.errno { try h.copy(try Fixtures.archive("z", files: ["a": "2"]), as: "tool-1.0.tar.gz") } == EEXIST)
+        let stored = try h.fs.lookup(parent: h.repo, name: "tool-1.0.tar.gz")
+        #expect(stored.size == Int64(first.count))
+    }
+
+    // Goal: a temporary name is staged only; rename to the final name ingests, as rsync does.
+    @Test func temporaryNameThenRename() throws {
+        let h = try ModelHarness()
+        let bytes = try Fixtures.archive("z")
+        try h.copy(bytes, as: ".tool-1.0.tar.gz.AbC123")
+        #expect(try h.names(h.repo).contains(".tool-1.0.tar.gz.AbC123"))
+        #expect(try h.repositories.metadata.packages(repository: NodeID(h.repo)).isEmpty)
+        try h.fs.rename(parent: h.repo, name: ".tool-1.0.tar.gz.AbC123", newParent: h.repo, newName: "tool-1.0.tar.gz",
+                        noReplace: false, exchange: false)
+        #expect(try h.names(h.repo).contains("tool-1.0.tar.gz"))
+        #expect(try !h.names(h.repo).contains(".tool-1.0.tar.gz.AbC123"))
+        #expect(try h.repositories.metadata.packages(repository: NodeID(h.repo)).count == 1)
+    }
+
+    // Goal: renaming a bad temporary file to its final name fails with the ingest's errno, and it vanishes.
+    @Test func renameOfBadFileFails() throws {
+        let h = try ModelHarness()
+        try h.copy(Array("junk".utf8), as: ".junk-1.0.tar.gz.x")
+        #expect(h.errno { try h.fs.rename(parent: h.repo, name: ".junk-1.0.tar.gz.x", newParent: h.repo, newName: "junk-1.0.tar.gz",
+                                          noReplace: false, exchange: false) } == EINVAL)
+        #expect(try h.names(h.repo).filter { $0.contains("junk") }.isEmpty)
+    }
+
+    // Goal: release ingests when no flush came (NFS and Samba servers), including after mknod.
+    @Test func releaseWithoutFlushIngests() throws {
+        let h = try ModelHarness()
+        let node = try h.fs.mknod(parent: h.repo, name: "tool-2.0.tar.xz", permissions: 0o644, isRegularFile: true)
+        let opened = try h.fs.open(node.inode, flags: O_WRONLY)
+        let bytes = try Fixtures.archive("J")
+        _ = try bytes.withUnsafeBytes { try h.fs.write(handle: opened.handle, bytes: $0, offset: 0) }
+        h.fs.release(handle: opened.handle)
+        #expect(try h.fs.lookup(parent: h.repo, name: "tool-2.0.tar.xz").inode < ArtifactFileSystem.stagedInodeBase)
+        #expect(h.errno { _ = try h.fs.mknod(parent: h.repo, name: "fifo", permissions: 0o644, isRegularFile: false) } == EPERM)
+    }
+
+    // Goal: times and modes set before the ingest (rsync -a, cp -p) are kept on the package.
+    @Test func attributesSurviveIngest() throws {
+        let h = try ModelHarness()
+        let (node, opened) = try h.fs.create(parent: h.repo, name: "tool-1.0.tar.gz", permissions: 0o600)
+        _ = try Fixtures.archive("z").withUnsafeBytes { try h.fs.write(handle: opened.handle, bytes: $0, offset: 0) }
+        let mtime = Date(timeIntervalSince1970: 1_000_000_000)
+        _ = try h.fs.setattr(node.inode, AttributeChanges(permissions: 0o640, modified: mtime, ownerChanged: true))
+        try h.fs.flush(handle: opened.handle)
+        h.fs.release(handle: opened.handle)
+        let stored = try h.fs.lookup(parent: h.repo, name: "tool-1.0.tar.gz")
+        #expect(stored.permissions == 0o640)
+        #expect(stored.modified == mtime)
+        let later = Date(timeIntervalSince1970: 1_100_000_000)
+        #expect(try h.fs.setattr(stored.inode, AttributeChanges(modified: later)).modified == later)
+        #expect(h.errno { _ = try h.fs.setattr(stored.inode, AttributeChanges(size: 1)) } == EPERM)
+    }
+
+    // Goal: generated files and non-drop directories refuse writes with EROFS / EACCES.
+    @Test func readOnlyPlaces() throws {
+        let h = try ModelHarness()
+        let sums = try h.fs.lookup(parent: h.repo, name: "SHA256SUMS")
+        #expect(sums.permissions == 0o444)
+        #expect(h.errno { _ = try h.fs.open(sums.inode, flags: O_WRONLY) } == EROFS)
+        #expect(h.errno { _ = try h.fs.create(parent: h.repo, name: "SHA256SUMS", permissions: 0o644) } == EROFS)
+        #expect(h.errno { try h.fs.unlink(parent: h.repo, name: "SHA256SUMS") } == EROFS)
+        #expect(h.errno { _ = try h.fs.setattr(sums.inode, AttributeChanges(modified: Date())) } == EROFS)
+        let tar = try h.fs.lookup(parent: 1, name: "tar")
+        #expect(h.errno { _ = try h.fs.create(parent: tar.inode, name: "x-1.0.tar.gz", permissions: 0o644) } == EACCES)
+        #expect(h.errno { _ = try h.fs.create(parent: 1, name: "x-1.0.tar.gz", permissions: 0o644) } == EACCES)
+        #expect(h.errno { _ = try h.fs.mkdir(parent: h.repo, name: "sub") } == EACCES)
+        #expect(h.errno { _ = try h.fs.create(parent: h.repo, name: "a\u{1}b-1.0.tar.gz", permissions: 0o644) } == EINVAL)
+        let opened = try h.fs.open(sums.inode, flags: O_RDONLY)
+        #expect(opened.directIO)
+        h.fs.release(handle: opened.handle)
+    }
+
+    // Goal: rename across repositories is EXDEV; unlink deletes a package and republishes.
+    @Test func renameAcrossRepositoriesAndUnlink() throws {
+        let h = try ModelHarness()
+        let tar = try h.fs.lookup(parent: 1, name: "tar")
+        let other = try h.fs.mkdir(parent: tar.inode, name: "other")
+        try h.copy(try Fixtures.archive("z"), as: "tool-1.0.tar.gz")
+        #expect(h.errno { try h.fs.rename(parent: h.repo, name: "tool-1.0.tar.gz", newParent: other.inode, newName: "tool-1.0.tar.gz",
+                                          noReplace: false, exchange: false) } == EXDEV)
+        try h.fs.rename(parent: h.repo, name: "tool-1.0.tar.gz", newParent: h.repo, newName: "tool-1.1.tar.gz", noReplace: false, exchange: false)
+        #expect(try h.names(h.repo).filter { $0.hasPrefix("tool") } == ["tool-1.1.tar.gz"])
+        try h.fs.unlink(parent: h.repo, name: "tool-1.1.tar.gz")
+        #expect(try h.repositories.metadata.packages(repository: NodeID(h.repo)).isEmpty)
+        #expect(h.errno { try h.fs.unlink(parent: h.repo, name: "tool-1.1.tar.gz") } == ENOENT)
+    }
+
+    // Goal: mkdir creates repositories, rmdir removes empty ones and refuses non-empty ones.
+    @Test func repositoriesAsDirectories() throws {
+        let h = try ModelHarness()
+        let tar = try h.fs.lookup(parent: 1, name: "tar")
+        #expect(h.errno { _ = try h.fs.mkdir(parent: tar.inode, name: "r") } == EEXIST)
+        #expect(h.errno { _ = try h.fs.mkdir(parent: tar.inode, name: "bad name") } == EINVAL)
+        let apt = try h.fs.lookup(parent: 1, name: "apt")
+        #expect(h.errno { _ = try h.fs.mkdir(parent: apt.inode, name: "debs") } == EOPNOTSUPP)
+        try h.copy(try Fixtures.archive("z"), as: "tool-1.0.tar.gz")
+        #expect(h.errno { try h.fs.rmdir(parent: tar.inode, name: "r") } == ENOTEMPTY)
+        try h.fs.unlink(parent: h.repo, name: "tool-1.0.tar.gz")
+        try h.fs.rmdir(parent: tar.inode, name: "r")
+        #expect(try !h.names(tar.inode).contains("r"))
+    }
+
+    // Goal: readdir resumes from any cookie it handed out, with no duplicates or gaps, staged files last.
+    @Test func readdirResumesFromAnyCookie() throws {
+        let h = try ModelHarness()
+        for i in 0..<30 { try h.copy(try Fixtures.archive("z", files: ["f": "\(i)"]), as: "p\(i)-1.0.tar.gz") }
+        let (_, opened) = try h.fs.create(parent: h.repo, name: ".inflight", permissions: 0o644)
+        defer { h.fs.release(handle: opened.handle) }
+        let all = try h.fs.readdir(h.repo, after: 0, limit: 1000)
+        #expect(all.count == 2 + 30 + 1 + 1)
+        #expect(all.last?.name == ".inflight")
+        for start in [0, 1, 2, 5, 17, all.count - 2] {
+            var names: [String] = []
+            var cookie = start == 0 ? 0 : all[start - 1].cookie
+            while true {
+                let page = try h.fs.readdir(h.repo, after: cookie, limit: 4)
+                guard let last = page.last else { break }
+                names += page.map(\.name)
+                cookie = last.cookie
+            }
+            #expect(names == all.dropFirst(start).map(\.name), "resume at \(start)")
+        }
+    }
+
+    // Goal: `.` and `..` lookups are answered (NFS re-export needs them).
+    @Test func dotLookups() throws {
+        let h = try ModelHarness()
+        #expect(try h.fs.lookup(parent: h.repo, name: ".").inode == h.repo)
+        let tar = try h.fs.lookup(parent: 1, name: "tar")
+        #expect(try h.fs.lookup(parent: h.repo, name: "..").inode == tar.inode)
+        #expect(try h.fs.lookup(parent: 1, name: "..").inode == 1)
+    }
+
+    // Goal: writing a stored package replaces it only by the overwrite rules (EEXIST for different bytes).
+    @Test func openingAPackageForWriting() throws {
+        let h = try ModelHarness()
+        let bytes = try Fixtures.archive("z")
+        try h.copy(bytes, as: "tool-1.0.tar.gz")
+        let stored = try h.fs.lookup(parent: h.repo, name: "tool-1.0.tar.gz")
+        let opened = try h.fs.open(stored.inode, flags: O_WRONLY | O_TRUNC)
+        _ = try Array("garbage".utf8).withUnsafeBytes { try h.fs.write(handle: opened.handle, bytes: $0, offset: 0) }
+        #expect(h.errno { try h.fs.flush(handle: opened.handle) } == EEXIST)
+        h.fs.release(handle: opened.handle)
+        #expect(try h.fs.lookup(parent: h.repo, name: "tool-1.0.tar.gz").size == Int64(bytes.count))
+    }
+}
