@@ -326,11 +326,14 @@ final class ServerProcess {
     }
 
     /// Starts the server and waits (at most 30 s) for its `ready` log line.
-    static func start(binary: String, dataDirectory: String, uploadToken: String? = nil) async throws -> ServerProcess {
+    /// Without a `--mount` in `extraArguments` the server runs with `--no-mount`.
+    static func start(binary: String, dataDirectory: String, uploadToken: String? = nil,
+                      extraArguments: [String] = []) async throws -> ServerProcess {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         var arguments = ["serve", "--data", dataDirectory, "--listen", "127.0.0.1:0"]
         if let uploadToken { arguments += ["--upload-token", uploadToken] }
+        arguments += extraArguments.contains("--mount") ? extraArguments : extraArguments + ["--no-mount"]
         process.arguments = arguments
         process.environment = Tools.environment(["LOG_LEVEL": "info"])
         process.standardInput = FileHandle.nullDevice

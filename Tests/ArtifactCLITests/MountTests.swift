@@ -1,0 +1,165 @@
+// The mount with real tools: ls, stat, cat, cp, rsync, rm, mkdir/rmdir against a live server, compared with HTTP.
+import Foundation
+import Testing
+
+/// Skipped, with this message, on machines without /dev/fuse.
+let fuseAvailable = FileManager.default.fileExists(atPath: "/dev/fuse")
+
+@Suite(.serialized, .enabled(if: fuseAvailable, "needs /dev/fuse (FUSE is not available on this machine)"))
+struct MountTests {
+    /// A server with its mount, the repository `r` created by mkdir, and tools run against both.
+    struct Mounted {
+        let work: Workspace
+        let server: ServerProcess
+        var mount: String { work.path("mnt") }
+        var repo: String { mount + "/tar/r" }
+
+        static func start(_ work: Workspace) async throws -> Mounted {
+            let server = try await ServerProcess.start(binary: try EndToEndTests.binary(), dataDirectory: work.path("data"),
+                                                       extraArguments: ["--mount", work.path("mnt")])
+            let mounted = Mounted(work: work, server: server)
+            try await mounted.shell("mkdir \(mounted.repo)")
+            return mounted
+        }
+
+        /// Runs a shell command line; fails the test with its output unless it exits 0.
+        @discardableResult
+        func shell(_ command: String, expectFailure: Bool = false) async throws -> (status: Int32, stdout: String, stderr: String) {
+            let result = try await run(["-c", command], executable: "/bin/sh")
+            if expectFailure {
+                #expect(result.status != 0, "\(command) should fail")
+            } else if result.status != 0 {
+                throw E2EFailure("\(command) exited \(result.status): \(result.stderr)\nserver log:\n\(server.log.text)")
+            }
+            return result
+        }
+
+        func http(_ path: String) async throws -> [UInt8] {
+            let out = work.path("http-\(UUID().uuidString)")
+            try await shell("curl -sf -o \(out) \(server.url)\(path)")
+            return try Workspace.bytes(at: out)
+        }
+
+        func stop() async throws {
+            let end = try await server.stop()
+            #expect(end.status == 0, "server log:\n\(server.log.text)")
+            #expect(!(try String(contentsOfFile: "/proc/mounts", encoding: .utf8)).contains(mount), "still mounted after SIGTERM")
+        }
+    }
+
+    static func withMount(_ body: (Mounted) async throws -> Void) async throws {
+        let work = try Workspace()
+        defer { work.remove() }
+        let mounted = try await Mounted.start(work)
+        do { try await body(mounted) } catch { mounted.server.forceKill(); throw error }
+        try await mounted.stop()
+    }
+
+    // Goal: cp into the mount ingests; the file reads back identically through the mount and over HTTP.
+    @Test func copyInReadBackEverywhere() async throws {
+        try await Self.withMount { m in
+            let file = try await m.work.tarball("tool-1.0.tar.gz", seed: 1)
+            try await m.shell("cp \(file) \(m.repo)/")
+            try await m.shell("cmp \(file) \(m.repo)/tool-1.0.tar.gz")
+            #expect(try await m.http("/tar/r/tool-1.0.tar.gz") == Workspace.bytes(at: file))
+            let listing = try await m.shell("ls -la \(m.repo)").stdout
+            #expect(listing.contains("tool-1.0.tar.gz") && listing.contains("SHA256SUMS"))
+            let stat = try await m.shell("stat -c '%s %a %F' \(m.repo)/tool-1.0.tar.gz").stdout
+            #expect(stat.trimmingCharacters(in: .whitespacesAndNewlines) == "\(try Workspace.bytes(at: file).count) 644 regular file")
+            // The generated index lists it within a second and reads the same through both views.
+            try await Task.sleep(for: .seconds(1))
+            let sums = try await m.shell("cat \(m.repo)/SHA256SUMS").stdout
+            #expect(sums.contains(try await sha256(of: file)))
+            #expect(Array(sums.utf8) == (try await m.http("/tar/r/SHA256SUMS")))
+            try await m.shell("touch \(m.repo)/SHA256SUMS", expectFailure: true)
+        }
+    }
+
+    // Goal: a bad file makes cp fail, leaves nothing behind, and the server keeps working.
+    @Test func badFileIsRefused() async throws {
+        try await Self.withMount { m in
+            let bad = try m.work.write("bad-1.0.tar.gz", Array("not a tarball\n".utf8))
+            let result = try await m.shell("cp \(bad) \(m.repo)/", expectFailure: true)
+            #expect(result.stderr.contains("Invalid argument"))
+            try await m.shell("test ! -e \(m.repo)/bad-1.0.tar.gz")
+            #expect(m.server.log.text.contains("bad-1.0.tar.gz") && m.server.log.text.contains("package rejected"))
+            let good = try await m.work.tarball("good-1.0.tar.gz", seed: 2)
+            try await m.shell("cp \(good) \(m.repo)/")
+            try await m.shell("cp \(try await m.work.tarball("other.tar.gz", seed: 3)) \(m.repo)/good-1.0.tar.gz", expectFailure: true)
+            try await m.shell("cmp \(good) \(m.repo)/good-1.0.tar.gz")
+        }
+    }
+
+    // Goal: rsync -a of a directory ingests every file, and a second run transfers nothing.
+    @Test func rsyncTwiceTransfersNothingTheSecondTime() async throws {
+        try await Self.withMount { m in
+            let source = m.work.path("src")
+            try FileManager.default.createDirectory(atPath: source, withIntermediateDirectories: true)
+            for i in 1...5 {
+                let file = try await m.work.tarball("pkg-\(i).0.tar.gz", seed: UInt64(10 + i))
+                try FileManager.default.moveItem(atPath: file, toPath: source + "/pkg-\(i).0.tar.gz")
+            }
+            let first = try await m.shell("rsync -a --stats \(source)/ \(m.repo)/").stdout
+            #expect(first.contains("Number of regular files transferred: 5"))
+            let second = try await m.shell("rsync -a --stats \(source)/ \(m.repo)/").stdout
+            #expect(second.contains("Number of regular files transferred: 0"), "\(second)")
+            let packages = try await m.http("/api/tar/r/packages")
+            #expect(String(decoding: packages, as: UTF8.self).components(separatedBy: "\"filename\"").count - 1 == 5)
+            try await m.shell("diff -r \(source) \(m.repo) --exclude=SHA256SUMS")
+        }
+    }
+
+    // Goal: rm deletes a package everywhere; mkdir/rmdir create and remove repositories.
+    @Test func removeAndDirectories() async throws {
+        try await Self.withMount { m in
+            let file = try await m.work.tarball("gone-1.0.tar.gz", seed: 4)
+            try await m.shell("cp \(file) \(m.repo)/ && rm \(m.repo)/gone-1.0.tar.gz")
+            let status = try await m.shell("curl -s -o /dev/null -w '%{http_code}' \(m.server.url)/tar/r/gone-1.0.tar.gz").stdout
+            #expect(status == "404")
+            try await m.shell("mkdir \(m.mount)/tar/second && test -d \(m.mount)/tar/second")
+            #expect(String(decoding: try await m.http("/api/repos"), as: UTF8.self).contains("\"second\""))
+            try await m.shell("cp \(file) \(m.mount)/tar/second/")
+            try await m.shell("rmdir \(m.mount)/tar/second", expectFailure: true)
+            try await m.shell("rm \(m.mount)/tar/second/gone-1.0.tar.gz && rmdir \(m.mount)/tar/second")
+            try await m.shell("test ! -e \(m.mount)/tar/second")
+            try await m.shell("mkdir \(m.repo)/sub", expectFailure: true)
+            try await m.shell("mv \(m.repo)/SHA256SUMS \(m.repo)/x", expectFailure: true)
+        }
+    }
+
+    // Goal: eight concurrent cp all land, each exactly once.
+    @Test func eightConcurrentCopies() async throws {
+        try await Self.withMount { m in
+            var files: [String] = []
+            for i in 1...8 { files.append(try await m.work.tarball("par-\(i).0.tar.gz", seed: UInt64(100 + i))) }
+            // Eight processes started from here at once (a shell's `&` + `wait` hangs when the test runner
+            // ignores SIGCHLD, which children inherit).
+            let repo = m.repo
+            try await withThrowingTaskGroup(of: Int32.self) { group in
+                for file in files { group.addTask { try await run([file, repo + "/"], executable: "/bin/cp").status } }
+                for try await status in group { #expect(status == 0) }
+            }
+            for file in files { try await m.shell("cmp \(file) \(m.repo)/\((file as NSString).lastPathComponent)") }
+            try await Task.sleep(for: .seconds(1))
+            let sums = try await m.shell("cat \(m.repo)/SHA256SUMS").stdout
+            #expect(sums.split(separator: "\n").count == 8)
+        }
+    }
+
+    // Goal: inode numbers are catalogue ids: the same after an unmount and a new server process.
+    @Test func inodesSurviveRemount() async throws {
+        let work = try Workspace()
+        defer { work.remove() }
+        let first = try await Mounted.start(work)
+        let file = try await work.tarball("tool-1.0.tar.gz", seed: 5)
+        try await first.shell("cp \(file) \(first.repo)/")
+        let before = try await first.shell("stat -c '%i %n' \(first.repo)/* \(first.repo)").stdout
+        try await first.stop()
+        let server = try await ServerProcess.start(binary: try EndToEndTests.binary(), dataDirectory: work.path("data"),
+                                                   extraArguments: ["--mount", work.path("mnt")])
+        let second = Mounted(work: work, server: server)
+        let after = try await second.shell("stat -c '%i %n' \(second.repo)/* \(second.repo)").stdout
+        #expect(before == after)
+        try await second.stop()
+    }
+}
