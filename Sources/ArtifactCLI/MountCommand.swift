@@ -20,9 +20,15 @@ struct MountCommand: ParsableCommand {
     var mountPoint: String
 
     func run() throws {
-        if background { try MountHelper.detach(CommandLine.arguments.filter { $0 != "--background" }, mountPoint: mountPoint) }
-        let logger = Bootstrap.makeLogger("artifactfs")
         let dataDirectory = data ?? ProcessInfo.processInfo.environment["ARTIFACTFS_DATA"] ?? "./data"
+        if background {
+            // The child runs in the foreground form, never with --background (it would detach again).
+            var child = ["mount", "--data", dataDirectory, mountPoint]
+            if flags.allowOther { child.append("--allow-other") }
+            if let options = flags.mountOptions { child += ["--options", options] }
+            try MountHelper.detach(child, mountPoint: mountPoint)
+        }
+        let logger = Bootstrap.makeLogger("artifactfs")
         let bootstrap = try Bootstrap(dataDirectory: dataDirectory, logger: logger)
         let session = try bootstrap.mount(at: mountPoint, options: try flags.resolved(), handleSignals: true, logger: logger)
         session.wait()
@@ -44,12 +50,12 @@ enum MountHelper {
         return rewritten
     }
 
-    /// Starts the same command in its own session and exits 0 once the mount point is mounted (or fails
-    /// with the child's exit status).
+    /// Starts `artifactfs <arguments>` (a foreground mount) and exits 0 once the mount point is mounted,
+    /// or 1 when the child exits or 30 s pass first.
     static func detach(_ arguments: [String], mountPoint: String) throws -> Never {
         let child = Process()
         child.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        child.arguments = Array(arguments.dropFirst())
+        child.arguments = arguments
         child.standardInput = FileHandle.nullDevice
         child.standardOutput = FileHandle.nullDevice
         try child.run()
