@@ -8,7 +8,7 @@ endif
 ARGS ?=
 SWIFT_TEST_ARGS ?=
 
-.PHONY: deps build run test bench-ingest clean
+.PHONY: deps build run test bench-ingest bench-fuse clean
 
 deps:
 	./scripts/install-deps.sh
@@ -26,5 +26,8 @@ test: deps
 bench-ingest: deps
 	./Benchmarks/ingest-put.sh
 
+bench-fuse: deps
+	./Benchmarks/fuse.sh
+
 clean:
-	rm -rf .build .build-bench
+	rm -rf .build .build-bench .build-bench-fuse

@@ -44,8 +44,8 @@ tar -cf - -C "$S/gen" payload | zstd -1 -T0 -q -o "$S/artifact-1.0.tar.zst"; rm 
 FILE="$S/artifact-1.0.tar.zst"; BYTES=$(stat -c %s "$FILE")
 
 echo "== populating a ${COUNT}-entry repository and an ext4 directory of ${COUNT} files"
-"$BIN/artifactfs-bench" populate --data "$S/data" --repo big --count "$COUNT" --tarball "$FILE" 2>/dev/null
-mkdir -p "$S/disk/many"; (cd "$S/disk/many" && seq 1 "$COUNT" | sed 's/^/pkg/; s/$/-1.0.tar.gz/' | xargs touch)
+"$BIN/artifactfs-bench" populate --data "$S/data" --repo big --count "$COUNT" --tarball "$FILE"
+mkdir -p "$S/disk/many"; (cd "$S/disk/many" && seq 1 "$COUNT" | sed 's/^/pkg/; s/$/-1.0.tar.zst/' | xargs touch)
 
 "$BIN/artifactfs" mount --data "$S/data" "$S/mnt" 2>"$S/server.log" & server_pid=$!
 "$S/passthrough_ll" -o source="$S/pt-src" "$S/pt-mnt"; pt_pid=1

@@ -20,10 +20,11 @@ struct Populate: ParsableCommand {
     @Option(help: "Data directory.") var data: String
     @Option(help: "Repository name.") var repo: String
     @Option(help: "Number of packages.") var count: Int
-    @Option(help: "A real tarball whose bytes every package shares.") var tarball: String
+    @Option(help: "A real .tar.zst tarball whose bytes every package shares.") var tarball: String
 
     func run() throws {
         let logger = Logger(label: "bench")
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
         let metadata = try SQLiteMetadataStore(path: data + "/catalogue.sqlite")
         let blobs = try LocalBlobStore(root: data + "/blobs")
         let repositories = Repositories(metadata: metadata, blobs: blobs, spool: try Spool(directory: data + "/spool"),
@@ -36,11 +37,13 @@ struct Populate: ParsableCommand {
         let digests = try blobs.adopt(staged)
         staged.discard()
         let start = Date()
-        for i in 0..<count {
-            _ = try metadata.insertPackage(NewPackage(
-                repositoryID: target.repository.id, directoryID: target.directoryID, location: [],
-                filename: try Filename("pkg\(i)-1.0.tar.gz"), name: try PackageName("pkg\(i)"), version: try PackageVersion("1.0"),
-                digests: digests, attributes: ["format": "tar.gz"], uploadedAt: Date()), overwrite: false)
+        for batch in stride(from: 0, to: count, by: 10_000) {
+            let rows = try (batch..<min(count, batch + 10_000)).map { i in
+                NewPackage(repositoryID: target.repository.id, directoryID: target.directoryID, location: [],
+                           filename: try Filename("pkg\(i)-1.0.tar.zst"), name: try PackageName("pkg\(i)"),
+                           version: try PackageVersion("1.0"), digests: digests, attributes: ["format": "tar.zst"], uploadedAt: Date())
+            }
+            _ = try metadata.insertPackages(rows, overwrite: false)
         }
         try repositories.publishNow(repositoryID: target.repository.id)
         print("populated \(count) packages in \(String(format: "%.1f", Date().timeIntervalSince(start))) s")

@@ -228,4 +228,72 @@ struct ModelHarness {
         h.fs.release(handle: opened.handle)
         #expect(try h.fs.lookup(parent: h.repo, name: "tool-1.0.tar.gz").size == Int64(bytes.count))
     }
+
+    // Goal: a full spool is ENOSPC at write; a failing blob store is EIO at close; nothing is left behind.
+    @Test func storageFailuresBecomeErrnos() throws {
+        let scratch = ScratchDirectory()
+        let blobs = InMemoryBlobStore()
+        let repositories = Repositories(metadata: try SQLiteMetadataStore(), blobs: blobs,
+                                        spool: try Spool(directory: scratch.file("spool"), bytesMax: 4096),
+                                        providers: [TarballProvider()], logger: Logger(label: "test"))
+        let fs = ArtifactFileSystem(repositories: repositories, logger: Logger(label: "test"))
+        let tar = try fs.lookup(parent: 1, name: "tar")
+        let repo = try fs.mkdir(parent: tar.inode, name: "r").inode
+        let (_, big) = try fs.create(parent: repo, name: "big-1.0.tar.gz", permissions: 0o644)
+        let tooMuch = [UInt8](repeating: 0, count: 8192)
+        do {
+            _ = try tooMuch.withUnsafeBytes { try fs.write(handle: big.handle, bytes: $0, offset: 0) }
+            Issue.record("write beyond the spool limit succeeded")
+        } catch {
+            #expect(Errno.of(error) == ENOSPC)
+        }
+        fs.release(handle: big.handle)
+
+        blobs.failWrites = true
+        let (_, opened) = try fs.create(parent: repo, name: "tool-1.0.tar.gz", permissions: 0o644)
+        _ = try Fixtures.archive("z").withUnsafeBytes { try fs.write(handle: opened.handle, bytes: $0, offset: 0) }
+        do {
+            try fs.flush(handle: opened.handle)
+            Issue.record("flush succeeded while the blob store failed")
+        } catch {
+            #expect(Errno.of(error) == EIO)
+        }
+        fs.release(handle: opened.handle)
+        #expect(try repositories.metadata.packages(repository: NodeID(repo)).isEmpty)
+        #expect(try fs.readdir(repo, after: 0, limit: 100).map(\.name) == [".", "..", "SHA256SUMS"])
+        #expect(repositories.spool.stagedBytes == 0)
+    }
+
+    // Goal: closing a reader, or one of two writers, of a file being written ingests nothing; the last writer does.
+    @Test func onlyTheLastWriterIngests() throws {
+        let h = try ModelHarness()
+        let bytes = try Fixtures.archive("z")
+        let half = bytes.count / 2
+        let (node, first) = try h.fs.create(parent: h.repo, name: "tool-1.0.tar.gz", permissions: 0o644)
+        _ = try bytes[..<half].withUnsafeBytes { try h.fs.write(handle: first.handle, bytes: $0, offset: 0) }
+        let reader = try h.fs.open(node.inode, flags: O_RDONLY)
+        try h.fs.flush(handle: reader.handle)
+        h.fs.release(handle: reader.handle)
+        let second = try h.fs.open(node.inode, flags: O_WRONLY)
+        try h.fs.flush(handle: first.handle)
+        h.fs.release(handle: first.handle)
+        #expect(try h.repositories.metadata.packages(repository: NodeID(h.repo)).isEmpty)
+        _ = try bytes[half...].withUnsafeBytes { try h.fs.write(handle: second.handle, bytes: $0, offset: Int64(half)) }
+        try h.fs.flush(handle: second.handle)
+        h.fs.release(handle: second.handle)
+        #expect(try h.repositories.metadata.packages(repository: NodeID(h.repo)).map(\.digests.sha256) == [SHA256Digest(of: bytes)])
+    }
+
+    // Goal: a directory's mtime moves when an entry is added or removed (NFS servers rely on it).
+    @Test func directoryTimesMoveWithTheirEntries() throws {
+        let h = try ModelHarness()
+        let before = try h.fs.getattr(h.repo).modified
+        Thread.sleep(forTimeInterval: 0.01)
+        try h.copy(try Fixtures.archive("z"), as: "tool-1.0.tar.gz")
+        let added = try h.fs.getattr(h.repo).modified
+        #expect(added > before)
+        Thread.sleep(forTimeInterval: 0.01)
+        try h.fs.unlink(parent: h.repo, name: "tool-1.0.tar.gz")
+        #expect(try h.fs.getattr(h.repo).modified > added)
+    }
 }

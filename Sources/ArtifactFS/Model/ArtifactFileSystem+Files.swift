@@ -10,7 +10,8 @@ extension ArtifactFileSystem {
         let inode = try stage(parent: parent, name: name, permissions: permissions, lookups: 1)
         let handle = state.withLock { s -> UInt64 in
             s.staged[inode]!.openHandles += 1
-            return Self.addHandle(&s, .staged(inode))
+            s.staged[inode]!.writers += 1
+            return Self.addHandle(&s, .staged(inode, writable: true))
         }
         let attributes = try getattr(inode)
         return (attributes, OpenedFile(handle: handle, directIO: false, keepCache: false))
@@ -73,7 +74,9 @@ extension ArtifactFileSystem {
                 guard s.staged[inode] != nil else { throw ArtifactError.notFound(staged.name) }
                 if truncate && writing { try s.staged[inode]!.file.truncate(to: 0); s.staged[inode]!.dirty = true }
                 s.staged[inode]!.openHandles += 1
-                return OpenedFile(handle: Self.addHandle(&s, .staged(inode)), directIO: false, keepCache: false)
+                if writing { s.staged[inode]!.writers += 1 }
+                // direct_io: the bytes change while the file is open, so the page cache must not serve old ones.
+                return OpenedFile(handle: Self.addHandle(&s, .staged(inode, writable: writing)), directIO: true, keepCache: false)
             }
         }
         let id = stagedSnapshot(inode)?.ingestedAs ?? NodeID(inode)
@@ -99,12 +102,13 @@ extension ArtifactFileSystem {
             s.nextStagedInode += 1
             var node = StagedNode(inode: inode, parent: parent, name: entry.name, file: copy, permissions: (entry.mode ?? 0o644) & 0o7777)
             node.openHandles = 1
+            node.writers = 1
             node.dirty = truncate
             node.modified = entry.modified
             if let old = s.stagedByName[NameKey(parent: parent, name: entry.name)] { s.staged[old]?.linked = false }
             s.staged[inode] = node
             s.stagedByName[NameKey(parent: parent, name: entry.name)] = inode
-            return OpenedFile(handle: Self.addHandle(&s, .staged(inode)), directIO: false, keepCache: false)
+            return OpenedFile(handle: Self.addHandle(&s, .staged(inode, writable: true)), directIO: false, keepCache: false)
         }
     }
 
@@ -113,7 +117,7 @@ extension ArtifactFileSystem {
         switch try openHandle(handle) {
         case .blob(let reader):
             return try reader.read(at: offset, count: size)
-        case .staged(let inode):
+        case .staged(let inode, _):
             guard let node = stagedSnapshot(inode) else { throw ArtifactError.notFound("inode \(inode)") }
             var bytes = [UInt8](repeating: 0, count: size)
             let n = try bytes.withUnsafeMutableBytes { try node.file.read(into: $0, at: offset) }
@@ -124,7 +128,7 @@ extension ArtifactFileSystem {
 
     /// `write` into a staged file.
     public func write(handle: UInt64, bytes: UnsafeRawBufferPointer, offset: Int64) throws -> Int {
-        guard case .staged(let inode) = try openHandle(handle), let node = stagedSnapshot(inode) else {
+        guard case .staged(let inode, writable: true) = try openHandle(handle), let node = stagedSnapshot(inode) else {
             throw ErrnoError(EBADF)
         }
         if node.ingestedAs != nil { throw ArtifactError.readOnly(node.name) }
@@ -135,10 +139,15 @@ extension ArtifactFileSystem {
 
     // MARK: - Close
 
-    /// `flush` (every close): a changed file under a final name is ingested now, so the error reaches close().
+    /// `flush` (every close): when the last writer closes a changed file under a final name, it is ingested
+    /// now, so the error reaches close(). Closing a reader, or one of several writers, ingests nothing.
     public func flush(handle: UInt64) throws {
-        guard case .staged(let inode) = try openHandle(handle) else { return }
+        guard case .staged(let inode, writable: true) = try openHandle(handle), isLastWriter(inode) else { return }
         try ingestIfNeeded(inode)
+    }
+
+    private func isLastWriter(_ inode: UInt64) -> Bool {
+        state.withLock { $0.staged[inode]?.writers == 1 }
     }
 
     /// `release` (last close): ingests if no flush did (NFS and Samba servers may never flush); errors are
@@ -148,9 +157,16 @@ extension ArtifactFileSystem {
         switch removed {
         case .blob(let reader):
             reader.close()
-        case .staged(let inode):
-            do { try ingestIfNeeded(inode) } catch {
-                logger.warning("ingest at release failed", metadata: ["fuse.op": "release", "error": "\(error)"])
+        case .staged(let inode, let writable):
+            let lastWriter = state.withLock { s -> Bool in
+                guard writable, s.staged[inode] != nil else { return false }
+                s.staged[inode]!.writers -= 1
+                return s.staged[inode]!.writers == 0
+            }
+            if lastWriter {
+                do { try ingestIfNeeded(inode) } catch {
+                    logger.warning("ingest at release failed", metadata: ["fuse.op": "release", "error": "\(error)"])
+                }
             }
             state.withLock { s in
                 s.staged[inode]?.openHandles -= 1
@@ -163,7 +179,7 @@ extension ArtifactFileSystem {
 
     /// `fsync`: ingest if needed, then publish the repository's indexes now.
     public func fsync(handle: UInt64) throws {
-        guard case .staged(let inode) = try openHandle(handle) else { return }
+        guard case .staged(let inode, writable: true) = try openHandle(handle), isLastWriter(inode) else { return }
         try ingestIfNeeded(inode)
         if let package = stagedSnapshot(inode)?.ingestedAs, let record = try repositories.metadata.package(id: package) {
             try repositories.publishNow(repositoryID: record.repositoryID)

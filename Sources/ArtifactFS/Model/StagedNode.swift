@@ -11,6 +11,8 @@ struct StagedNode {
     var permissions: UInt16 = 0o644
     var modified = Date()
     var openHandles = 0
+    /// Open handles that may write; only the close of the last one ingests (NFS servers keep several).
+    var writers = 0
     /// Kernel references (lookup count); the node is dropped when this and `openHandles` reach zero
     /// after it lost its name.
     var lookups: UInt64 = 0
@@ -30,6 +32,6 @@ struct StagedNode {
 enum OpenHandle {
     /// A stored blob (package or generated file), read as it was when opened.
     case blob(any BlobReader)
-    /// A staged inode being written.
-    case staged(UInt64)
+    /// A staged inode; only writable handles ingest when they close.
+    case staged(UInt64, writable: Bool)
 }

@@ -38,8 +38,9 @@ struct MultipartUpload {
             }
             guard collector.finished else { throw HTTPFailure(.badRequest, "multipart body ended before its closing boundary") }
             if collector.fileSeen && collector.staged == nil { collector.staged = try spool.create(digestKinds: digestKinds) }
-            if let staged = collector.staged { try await stager.flush(to: staged) }
+            if let staged = collector.staged { try await stager.finish(to: staged) }
         } catch {
+            if let staged = collector.staged { try? await stager.finish(to: staged) }
             collector.staged?.discard()
             throw error
         }

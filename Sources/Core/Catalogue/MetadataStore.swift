@@ -33,6 +33,8 @@ public protocol MetadataStore: Sendable {
     /// Records a package in one transaction. Same bytes under the same name: `.unchanged`. Different bytes:
     /// replaces when `overwrite`, else throws `ArtifactError.conflict`.
     func insertPackage(_ package: NewPackage, overwrite: Bool) throws -> PackageInsertResult
+    /// Records many packages in one transaction (bulk import): all of them, or none when one fails.
+    func insertPackages(_ packages: [NewPackage], overwrite: Bool) throws -> [PackageInsertResult]
     func package(id: NodeID) throws -> PackageRecord?
     func package(directory: NodeID, filename: Filename) throws -> PackageRecord?
     /// All packages of a repository, ordered by node id.

@@ -6,7 +6,7 @@ extension SQLiteMetadataStore {
     /// Selects a node with what decides its visibility and attributes: its package row, or its file in the
     /// repository's current generation.
     static let entrySelect = """
-        SELECT n.id, n.parent_id, n.name, n.kind, n.repository_id, n.created_at,
+        SELECT n.id, n.parent_id, n.name, n.kind, n.repository_id, n.created_at, n.changed_at,
                p.size AS p_size, p.blob_digest AS p_digest, p.modified_at AS p_modified, p.mode AS p_mode,
                g.node_id AS g_node, g.blob_digest AS g_digest, g.size AS g_size, g.hidden AS g_hidden,
                gen.created_at AS g_created
@@ -19,7 +19,7 @@ extension SQLiteMetadataStore {
 
     static func visibleEntry(_ row: Row, includeHidden: Bool) -> TreeEntry? {
         guard let kind = NodeKind(rawValue: row["kind"]) else { return nil }
-        let created = Date(timeIntervalSince1970: row["created_at"])
+        let created = Date(timeIntervalSince1970: row["changed_at"] ?? row["created_at"])
         switch kind {
         case .generatedFile, .generatedDirectory:
             guard row["g_node"] as Int64? != nil else { return nil }
@@ -82,6 +82,28 @@ extension SQLiteMetadataStore {
         try String.fetchOne(db, sql: "SELECT kind FROM nodes WHERE id = ?", arguments: [id]).flatMap(NodeKind.init(rawValue:))
     }
 
+    /// Records that `directory`'s entries changed (its mtime/ctime).
+    static func touch(_ db: Database, directory: NodeID?, at date: Date = Date()) throws {
+        guard let directory else { return }
+        try db.execute(sql: "UPDATE nodes SET changed_at = ? WHERE id = ?", arguments: [date.timeIntervalSince1970, directory])
+    }
+
+    /// Touches the directories whose listing a generation flip changes (generated names appearing or vanishing).
+    static func touchParentsOfChangedVisibility(_ db: Database, from previous: Int64?, to next: Int64, at date: Date) throws {
+        let onlyIn = "SELECT node_id FROM generation_files WHERE generation_id = ? EXCEPT SELECT node_id FROM generation_files WHERE generation_id = ?"
+        let changed = try NodeID.fetchAll(db, sql: onlyIn, arguments: [next, previous ?? -1])
+            + NodeID.fetchAll(db, sql: onlyIn, arguments: [previous ?? -1, next])
+        let parents = Set(try changed.compactMap { try NodeID.fetchOne(db, sql: "SELECT parent_id FROM nodes WHERE id = ?", arguments: [$0]) })
+        for parent in parents { try touch(db, directory: parent, at: date) }
+    }
+
+    /// Deletes a node (and, by cascade, everything under it) and touches its parent.
+    static func deleteNode(_ db: Database, _ id: NodeID) throws {
+        let parent = try NodeID.fetchOne(db, sql: "SELECT parent_id FROM nodes WHERE id = ?", arguments: [id])
+        try db.execute(sql: "DELETE FROM nodes WHERE id = ?", arguments: [id])
+        try touch(db, directory: parent)
+    }
+
     /// The id of the child `name` of `parent`, inserting a node of `kind` when there is none.
     static func ensureNode(_ db: Database, parent: NodeID, name: String, kind: NodeKind, repositoryID: NodeID, at date: Date) throws -> NodeID {
         if let id = try NodeID.fetchOne(db, sql: "SELECT id FROM nodes WHERE parent_id = ? AND name = ?", arguments: [parent, name]) {
@@ -89,7 +111,9 @@ extension SQLiteMetadataStore {
         }
         try db.execute(sql: "INSERT INTO nodes (parent_id, name, kind, repository_id, created_at) VALUES (?, ?, ?, ?, ?)",
                        arguments: [parent, name, kind.rawValue, repositoryID, date.timeIntervalSince1970])
-        return db.lastInsertedRowID
+        let id = db.lastInsertedRowID
+        try touch(db, directory: parent, at: date)
+        return id
     }
 
     /// Deletes the blob rows among `candidates` that nothing references any more; returns their digests.

@@ -14,6 +14,9 @@ extension SQLiteMetadataStore {
                     kind TEXT NOT NULL,
                     repository_id INTEGER REFERENCES nodes(id) ON DELETE CASCADE,
                     created_at REAL NOT NULL,
+                    -- Last time a child was added, removed or renamed: a directory's mtime and ctime
+                    -- (NFS servers re-read a directory only when its change time moves).
+                    changed_at REAL,
                     UNIQUE (parent_id, name)
                 );
                 CREATE INDEX nodes_parent_id ON nodes(parent_id, id);

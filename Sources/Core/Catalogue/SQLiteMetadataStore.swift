@@ -42,6 +42,7 @@ public final class SQLiteMetadataStore: MetadataStore {
             try db.execute(sql: "INSERT INTO nodes (parent_id, name, kind, created_at) VALUES (?, ?, 'repository', ?)",
                            arguments: [parent, name.rawValue, date.timeIntervalSince1970])
             let id = db.lastInsertedRowID
+            try Self.touch(db, directory: parent, at: date)
             try db.execute(sql: "UPDATE nodes SET repository_id = ? WHERE id = ?", arguments: [id, id])
             try db.execute(sql: """
                 INSERT INTO repositories (id, provider, name, allow_overwrite, created_at) VALUES (?, ?, ?, ?, ?)
@@ -75,7 +76,7 @@ public final class SQLiteMetadataStore: MetadataStore {
                 UNION SELECT f.blob_digest FROM generation_files f JOIN generations g ON g.id = f.generation_id
                 WHERE g.repository_id = ? AND f.blob_digest IS NOT NULL
                 """, arguments: [id, id])
-            try db.execute(sql: "DELETE FROM nodes WHERE id = ?", arguments: [id])
+            try Self.deleteNode(db, id)
             return try Self.dropUnreferencedBlobs(db, candidates)
         }
     }
@@ -132,46 +133,53 @@ public final class SQLiteMetadataStore: MetadataStore {
                 SELECT count(*) FROM nodes WHERE parent_id = ? AND kind NOT IN ('generatedFile', 'generatedDirectory')
                 """, arguments: [id]) ?? 0
             guard userChildren == 0 else { throw ArtifactError.notEmpty("directory") }
-            try db.execute(sql: "DELETE FROM nodes WHERE id = ?", arguments: [id])
+            try Self.deleteNode(db, id)
         }
     }
 
     // MARK: - Packages
 
     public func insertPackage(_ new: NewPackage, overwrite: Bool) throws -> PackageInsertResult {
-        try db.write { db in
-            var replaced: PackageRecord?
-            if let existing = try Self.package(db, directory: new.directoryID, filename: new.filename) {
-                if existing.digests.sha256 == new.digests.sha256 { return .unchanged(existing) }
-                guard overwrite else {
-                    throw ArtifactError.conflict(filename: new.filename.rawValue,
-                                                 reason: "a different file with this name exists (sha256 \(existing.digests.sha256))")
-                }
-                // A replaced file gets a new node id: its old content may sit in a kernel page cache.
-                try db.execute(sql: "DELETE FROM nodes WHERE id = ?", arguments: [existing.id])
-                replaced = existing
+        try db.write { db in try Self.insertPackage(db, new, overwrite: overwrite) }
+    }
+
+    public func insertPackages(_ packages: [NewPackage], overwrite: Bool) throws -> [PackageInsertResult] {
+        try db.write { db in try packages.map { try Self.insertPackage(db, $0, overwrite: overwrite) } }
+    }
+
+    static func insertPackage(_ db: Database, _ new: NewPackage, overwrite: Bool) throws -> PackageInsertResult {
+        var replaced: PackageRecord?
+        if let existing = try Self.package(db, directory: new.directoryID, filename: new.filename) {
+            if existing.digests.sha256 == new.digests.sha256 { return .unchanged(existing) }
+            guard overwrite else {
+                throw ArtifactError.conflict(filename: new.filename.rawValue,
+                                             reason: "a different file with this name exists (sha256 \(existing.digests.sha256))")
             }
-            if try Row.fetchOne(db, sql: "SELECT 1 FROM nodes WHERE parent_id = ? AND name = ?",
-                                arguments: [new.directoryID, new.filename.rawValue]) != nil {
-                throw ArtifactError.conflict(filename: new.filename.rawValue, reason: "the name is used by a generated file")
-            }
-            try db.execute(sql: "INSERT INTO blobs (digest, size) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                           arguments: [new.digests.sha256.hex, new.digests.size])
-            try db.execute(sql: "INSERT INTO nodes (parent_id, name, kind, repository_id, created_at) VALUES (?, ?, 'package', ?, ?)",
-                           arguments: [new.directoryID, new.filename.rawValue, new.repositoryID, new.uploadedAt.timeIntervalSince1970])
-            let id = db.lastInsertedRowID
-            try db.execute(sql: """
-                INSERT INTO packages (id, repository_id, directory_id, location, filename, name, version, blob_digest,
-                    size, md5, sha1, sha512, attributes, uploaded_at, modified_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [id, new.repositoryID, new.directoryID, new.location.joined(separator: "/"),
-                                 new.filename.rawValue, new.name.rawValue, new.version.rawValue, new.digests.sha256.hex,
-                                 new.digests.size, new.digests.md5, new.digests.sha1, new.digests.sha512,
-                                 Self.encodeAttributes(new.attributes), new.uploadedAt.timeIntervalSince1970,
-                                 new.uploadedAt.timeIntervalSince1970])
-            if let replaced { _ = try Self.dropUnreferencedBlobs(db, [replaced.digests.sha256.hex]) }
-            return .inserted(try Self.package(db, id: id)!, replaced: replaced)
+            // A replaced file gets a new node id: its old content may sit in a kernel page cache.
+            try Self.deleteNode(db, existing.id)
+            replaced = existing
         }
+        if try Row.fetchOne(db, sql: "SELECT 1 FROM nodes WHERE parent_id = ? AND name = ?",
+                            arguments: [new.directoryID, new.filename.rawValue]) != nil {
+            throw ArtifactError.conflict(filename: new.filename.rawValue, reason: "the name is used by a generated file")
+        }
+        try db.execute(sql: "INSERT INTO blobs (digest, size) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                       arguments: [new.digests.sha256.hex, new.digests.size])
+        try db.execute(sql: "INSERT INTO nodes (parent_id, name, kind, repository_id, created_at) VALUES (?, ?, 'package', ?, ?)",
+                       arguments: [new.directoryID, new.filename.rawValue, new.repositoryID, new.uploadedAt.timeIntervalSince1970])
+        let id = db.lastInsertedRowID
+        try Self.touch(db, directory: new.directoryID, at: new.uploadedAt)
+        try db.execute(sql: """
+            INSERT INTO packages (id, repository_id, directory_id, location, filename, name, version, blob_digest,
+                size, md5, sha1, sha512, attributes, uploaded_at, modified_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [id, new.repositoryID, new.directoryID, new.location.joined(separator: "/"),
+                             new.filename.rawValue, new.name.rawValue, new.version.rawValue, new.digests.sha256.hex,
+                             new.digests.size, new.digests.md5, new.digests.sha1, new.digests.sha512,
+                             Self.encodeAttributes(new.attributes), new.uploadedAt.timeIntervalSince1970,
+                             new.uploadedAt.timeIntervalSince1970])
+        if let replaced { _ = try Self.dropUnreferencedBlobs(db, [replaced.digests.sha256.hex]) }
+        return .inserted(try Self.package(db, id: id)!, replaced: replaced)
     }
 
     public func package(id: NodeID) throws -> PackageRecord? {
@@ -192,7 +200,7 @@ public final class SQLiteMetadataStore: MetadataStore {
     public func deletePackage(id: NodeID) throws -> (PackageRecord, orphaned: SHA256Digest?) {
         try db.write { db in
             guard let record = try Self.package(db, id: id) else { throw ArtifactError.notFound("package") }
-            try db.execute(sql: "DELETE FROM nodes WHERE id = ?", arguments: [id])
+            try Self.deleteNode(db, id)
             let orphaned = try Self.dropUnreferencedBlobs(db, [record.digests.sha256.hex])
             return (record, orphaned.first)
         }
@@ -206,6 +214,7 @@ public final class SQLiteMetadataStore: MetadataStore {
                 throw ArtifactError.conflict(filename: filename.rawValue, reason: "a file with this name exists")
             }
             try db.execute(sql: "UPDATE nodes SET name = ? WHERE id = ?", arguments: [filename.rawValue, id])
+            try Self.touch(db, directory: record.directoryID)
             try db.execute(sql: "UPDATE packages SET filename = ? WHERE id = ?", arguments: [filename.rawValue, id])
             return try Self.package(db, id: id)!
         }
@@ -253,6 +262,8 @@ public final class SQLiteMetadataStore: MetadataStore {
                 try db.execute(sql: "INSERT INTO generation_files (generation_id, node_id, size, hidden) VALUES (?, ?, 0, 0)",
                                arguments: [generationID, directory])
             }
+            let previous = try Self.repository(db, id: repositoryID)?.currentGenerationID
+            try Self.touchParentsOfChangedVisibility(db, from: previous, to: generationID, at: date)
             try db.execute(sql: "UPDATE repositories SET current_generation_id = ? WHERE id = ?", arguments: [generationID, repositoryID])
             let orphaned = try Self.pruneGenerations(db, repositoryID: repositoryID, keep: max(1, keepGenerations))
             // Read back as stored (REAL seconds since 1970), so it equals what `currentGeneration` returns.

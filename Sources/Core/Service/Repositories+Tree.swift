@@ -76,7 +76,10 @@ extension Repositories {
     /// Copies a stored package into a new staged file (a rename through the mount re-ingests under the new name,
     /// since the name is part of what a provider validates).
     public func stageCopy(of package: PackageRecord) throws(ArtifactError) -> StagedFile {
-        let provider = try provider(try storage("lookup") { try metadata.repository(id: package.repositoryID) }?.provider ?? .tar)
+        guard let repository = try storage("lookup", { try metadata.repository(id: package.repositoryID) }) else {
+            throw .notFound(package.filename.rawValue)
+        }
+        let provider = try provider(repository.provider)
         let staged = try spool.create(digestKinds: provider.digestKinds)
         do {
             let reader = try blobs.open(package.digests.sha256)

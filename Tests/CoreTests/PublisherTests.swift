@@ -1,0 +1,54 @@
+// The publisher's schedule: debounced bursts, a bound on the delay, serialized runs, publishNow.
+import Core
+import Foundation
+import Logging
+import Synchronization
+import Testing
+
+@Suite struct PublisherTests {
+    final class Calls: Sendable {
+        let times = Mutex<[(NodeID, ContinuousClock.Instant)]>([])
+        func record(_ id: NodeID) { times.withLock { $0.append((id, ContinuousClock.now)) } }
+        var count: Int { times.withLock { $0.count } }
+    }
+
+    // Goal: one schedule publishes after the quiet delay, well within the 1 s promise.
+    @Test func singleChangeIsPublishedQuickly() async throws {
+        let calls = Calls()
+        let publisher = Publisher(quietDelay: .milliseconds(150), maxDelay: .milliseconds(600), logger: Logger(label: "t")) { calls.record($0) }
+        defer { publisher.stop() }
+        let start = ContinuousClock.now
+        let ticket = publisher.schedule(7)
+        #expect(await publisher.waitUntilPublished(7, ticket: ticket, timeout: .seconds(5)))
+        let elapsed = try #require(calls.times.withLock { $0.first?.1 }) - start
+        #expect(elapsed >= .milliseconds(140))
+        #expect(elapsed < .seconds(1))
+    }
+
+    // Goal: a steady stream of changes is published at least every maxDelay, not postponed forever.
+    @Test func burstIsBoundedByMaxDelay() async throws {
+        let calls = Calls()
+        let publisher = Publisher(quietDelay: .milliseconds(100), maxDelay: .milliseconds(300), logger: Logger(label: "t")) { calls.record($0) }
+        defer { publisher.stop() }
+        let start = ContinuousClock.now
+        while ContinuousClock.now - start < .seconds(2) {
+            publisher.schedule(1)
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        // 2 s of changes every 20 ms: without the bound there would be no publish until they stop; with it,
+        // about one every 300 ms (fewer when the machine is busy, never one per change).
+        #expect(calls.count >= 2)
+        #expect(calls.count <= 10)
+    }
+
+    // Goal: publishNow runs at once on the caller's thread and covers every earlier change.
+    @Test func publishNowCoversEarlierTickets() async throws {
+        let calls = Calls()
+        let publisher = Publisher(quietDelay: .seconds(30), maxDelay: .seconds(60), logger: Logger(label: "t")) { calls.record($0) }
+        defer { publisher.stop() }
+        let ticket = publisher.schedule(3)
+        try publisher.publishNow(3)
+        #expect(calls.count == 1)
+        #expect(await publisher.waitUntilPublished(3, ticket: ticket, timeout: .milliseconds(10)))
+    }
+}
