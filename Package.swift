@@ -85,7 +85,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "ArtifactBench",
-            dependencies: ["Core", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            dependencies: ["Core", "ArtifactFS", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),

@@ -1,5 +1,6 @@
 // `artifactfs-bench`: helpers for the benchmark scripts (not part of the product).
 import ArgumentParser
+import ArtifactFS
 import Core
 import Foundation
 import Logging
@@ -9,7 +10,7 @@ struct ArtifactBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "artifactfs-bench",
         abstract: "Benchmark helpers for Benchmarks/*.sh.",
-        subcommands: [Populate.self])
+        subcommands: [Populate.self, Lookups.self])
 }
 
 /// Fills a tar repository with many catalogue rows that share one real tarball blob, so listing
@@ -47,5 +48,34 @@ struct Populate: ParsableCommand {
         }
         try repositories.publishNow(repositoryID: target.repository.id)
         print("populated \(count) packages in \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
+    }
+}
+
+/// Times lookups and getattrs through the filesystem model (no kernel), sequentially and from several threads.
+struct Lookups: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Time COUNT lookup+getattr calls on a populated repository.")
+
+    @Option(help: "Data directory.") var data: String
+    @Option(help: "Repository name.") var repo: String
+    @Option(help: "Number of lookups.") var count: Int = 10_000
+    @Option(help: "Threads.") var threads: Int = 1
+
+    func run() throws {
+        let logger = Logger(label: "bench")
+        let repositories = Repositories(metadata: try SQLiteMetadataStore(path: data + "/catalogue.sqlite"),
+                                        blobs: try LocalBlobStore(root: data + "/blobs"),
+                                        spool: try Spool(directory: data + "/spool-bench"), providers: [TarballProvider()], logger: logger)
+        let fs = ArtifactFileSystem(repositories: repositories, logger: logger)
+        let tar = try fs.lookup(parent: 1, name: "tar")
+        let directory = try fs.lookup(parent: tar.inode, name: repo)
+        let start = Date()
+        DispatchQueue.concurrentPerform(iterations: threads) { thread in
+            for i in stride(from: thread, to: count, by: threads) {
+                let attributes = try! fs.lookup(parent: directory.inode, name: "pkg\(i)-1.0.tar.zst")
+                _ = try! fs.getattr(attributes.inode)
+            }
+        }
+        let seconds = Date().timeIntervalSince(start)
+        print(String(format: "%d lookup+getattr on %d threads: %.3f s, %.1f us each", count, threads, seconds, seconds / Double(count) * 1e6))
     }
 }

@@ -54,7 +54,8 @@ enum MountHelper {
     /// or 1 when the child exits or 30 s pass first.
     static func detach(_ arguments: [String], mountPoint: String) throws -> Never {
         let child = Process()
-        child.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        child.executableURL = URL(fileURLWithPath: executable)
         child.arguments = arguments
         child.standardInput = FileHandle.nullDevice
         child.standardOutput = FileHandle.nullDevice

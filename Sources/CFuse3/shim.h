@@ -40,6 +40,7 @@ static const unsigned int cfs_cap_atomic_o_trunc = FUSE_CAP_ATOMIC_O_TRUNC;
 static const unsigned int cfs_cap_readdirplus = FUSE_CAP_READDIRPLUS;
 static const unsigned int cfs_cap_readdirplus_auto = FUSE_CAP_READDIRPLUS_AUTO;
 static const unsigned int cfs_cap_writeback_cache = FUSE_CAP_WRITEBACK_CACHE;
+static const unsigned int cfs_cap_handle_killpriv = FUSE_CAP_HANDLE_KILLPRIV;
 
 /// setattr's `to_set` bits.
 static const int cfs_set_attr_mode = FUSE_SET_ATTR_MODE;

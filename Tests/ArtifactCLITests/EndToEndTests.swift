@@ -327,7 +327,7 @@ final class ServerProcess {
 
     /// Starts the server and waits (at most 30 s) for its `ready` log line.
     /// Without a `--mount` in `extraArguments` the server runs with `--no-mount`.
-    static func start(binary: String, dataDirectory: String, uploadToken: String? = nil,
+    static func start(binary: String, dataDirectory: String, uploadToken: String? = nil, logLevel: String = "info",
                       extraArguments: [String] = []) async throws -> ServerProcess {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
@@ -335,7 +335,7 @@ final class ServerProcess {
         if let uploadToken { arguments += ["--upload-token", uploadToken] }
         arguments += extraArguments.contains("--mount") ? extraArguments : extraArguments + ["--no-mount"]
         process.arguments = arguments
-        process.environment = Tools.environment(["LOG_LEVEL": "info"])
+        process.environment = Tools.environment(["LOG_LEVEL": logLevel])
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         let errPipe = Pipe()
@@ -344,6 +344,7 @@ final class ServerProcess {
         let log = OutputCollector(errPipe.fileHandleForReading)
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
+            // `ready` is logged after the mount (serve mounts before it listens).
             if let url = readyURL(in: log.text) {
                 return ServerProcess(process: process, url: url, dataDirectory: dataDirectory, log: log)
             }

@@ -280,77 +280,40 @@ private func isMountPoint(_ path: String) -> Bool {
 /// `artifactfs serve --mount M --allow-other` on a free loopback port, logging at debug level so refused
 /// FUSE operations (`fuse.op=… operation refused`) show up in failure messages.
 private final class ReexportServer {
-    let process: Process
-    let url: String
+    let server: ServerProcess
     let mountPoint: String
-    let log: OutputCollector
+    var url: String { server.url }
 
-    private init(process: Process, url: String, mountPoint: String, log: OutputCollector) {
-        self.process = process
-        self.url = url
+    private init(server: ServerProcess, mountPoint: String) {
+        self.server = server
         self.mountPoint = mountPoint
-        self.log = log
     }
 
     /// The last lines of the server's log.
-    var logTail: String { log.text.split(separator: "\n").suffix(40).joined(separator: "\n") }
+    var logTail: String { server.log.text.split(separator: "\n").suffix(40).joined(separator: "\n") }
 
     /// Runs `body` against a fresh mounted server, then stops it and expects a clean exit and no mount left.
     static func with(_ binary: String, _ work: Workspace, _ body: (ReexportServer) async throws -> Void) async throws {
-        let server = try await start(binary: binary, dataDirectory: work.path("data"), mountPoint: work.path("mnt"))
+        let mountPoint = work.path("mnt")
+        let server = ReexportServer(
+            server: try await ServerProcess.start(binary: binary, dataDirectory: work.path("data"), logLevel: "debug",
+                                                  extraArguments: ["--mount", mountPoint, "--allow-other"]),
+            mountPoint: mountPoint)
         do {
             try await body(server)
         } catch {
             server.forceKill()
             throw error
         }
-        let status = await server.stop()
-        #expect(status == 0, "server exit status \(status); log:\n\(server.logTail)")
-        #expect(!isMountPoint(server.mountPoint), "\(server.mountPoint) is still mounted after the server stopped")
-        if isMountPoint(server.mountPoint) { server.forceKill() }
-    }
-
-    static func start(binary: String, dataDirectory: String, mountPoint: String) async throws -> ReexportServer {
-        try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["serve", "--data", dataDirectory, "--mount", mountPoint, "--listen", "127.0.0.1:0", "--allow-other"]
-        process.environment = Tools.environment(["LOG_LEVEL": "debug"])
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        let errPipe = Pipe()
-        process.standardError = errPipe
-        try process.run()
-        let log = OutputCollector(errPipe.fileHandleForReading)
-        let deadline = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < deadline {
-            if let url = ServerProcess.readyURL(in: log.text), isMountPoint(mountPoint) {
-                return ReexportServer(process: process, url: url, mountPoint: mountPoint, log: log)
-            }
-            if !process.isRunning {
-                process.waitUntilExit()
-                throw E2EFailure("server exited with \(process.terminationStatus) before it was ready:\n\(log.text)")
-            }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        let server = ReexportServer(process: process, url: "", mountPoint: mountPoint, log: log)
-        server.forceKill()
-        throw E2EFailure("server was not ready and mounted within 30 s:\n\(log.text)")
-    }
-
-    /// SIGTERM (which unmounts), at most 10 s; returns the exit status (-1 when it had to be killed).
-    func stop() async -> Int32 {
-        await terminate(process, timeout: .seconds(10))
-        try? await log.waitUntilClosed(timeout: .seconds(5))
-        return process.terminationReason == .exit ? process.terminationStatus : -1
+        let end = try await server.server.stop()
+        #expect(end.reason == .exit && end.status == 0, "server exit status \(end.status); log:\n\(server.logTail)")
+        #expect(!isMountPoint(mountPoint), "\(mountPoint) is still mounted after the server stopped")
+        if isMountPoint(mountPoint) { server.forceKill() }
     }
 
     /// Ends the server at once and detaches a mount it left behind, so nothing outlives the test.
     func forceKill() {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
+        server.forceKill()
         if isMountPoint(mountPoint) {
             let unmount = Process()
             unmount.executableURL = URL(fileURLWithPath: ReexportTools.fusermount)

@@ -296,4 +296,22 @@ struct ModelHarness {
         try h.fs.unlink(parent: h.repo, name: "tool-1.0.tar.gz")
         #expect(try h.fs.getattr(h.repo).modified > added)
     }
+
+    // Goal: a shell redirection (open, dup2, close the first descriptor, then write) is not ingested empty.
+    @Test func closeBeforeAnyWriteDoesNotIngest() throws {
+        let h = try ModelHarness()
+        let (_, opened) = try h.fs.create(parent: h.repo, name: "tool-1.0.tar.gz", permissions: 0o644)
+        try h.fs.flush(handle: opened.handle)
+        #expect(try h.names(h.repo).contains("tool-1.0.tar.gz"))
+        let bytes = try Fixtures.archive("z")
+        _ = try bytes.withUnsafeBytes { try h.fs.write(handle: opened.handle, bytes: $0, offset: 0) }
+        try h.fs.flush(handle: opened.handle)
+        h.fs.release(handle: opened.handle)
+        #expect(try h.fs.lookup(parent: h.repo, name: "tool-1.0.tar.gz").size == Int64(bytes.count))
+        // An empty file is still refused, at release, and vanishes.
+        let (_, empty) = try h.fs.create(parent: h.repo, name: "empty-1.0.tar.gz", permissions: 0o644)
+        try h.fs.flush(handle: empty.handle)
+        h.fs.release(handle: empty.handle)
+        #expect(try !h.names(h.repo).contains("empty-1.0.tar.gz"))
+    }
 }

@@ -14,7 +14,8 @@ enum FuseAttributes {
         st.st_mode = attributes.mode
         st.st_nlink = UInt(attributes.linkCount)
         st.st_size = Int(attributes.size)
-        st.st_blksize = 4096
+        // cp and other tools size their buffers from st_blksize: 1 MiB means one FUSE write per MiB, not per 128 KiB.
+        st.st_blksize = 1 << 20
         st.st_blocks = Int((attributes.size + 511) / 512)
         st.st_uid = attributes.uid
         st.st_gid = attributes.gid

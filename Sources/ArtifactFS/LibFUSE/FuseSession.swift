@@ -118,7 +118,8 @@ public struct MountError: Error, CustomStringConvertible {
     public init(_ description: String) { self.description = description }
 }
 
-/// Detects and clears a mount point whose FUSE server died ("Transport endpoint is not connected").
+/// Detects and clears a mount point whose FUSE server died ("Transport endpoint is not connected", or
+/// "Software caused connection abort" when the connection was aborted).
 enum StaleMount {
     static func clear(_ mountPoint: String, logger: Logger) throws {
         let status = cfs_stat_errno(mountPoint)
@@ -127,7 +128,7 @@ enum StaleMount {
             return
         }
         switch status {
-        case ENOTCONN:
+        case ENOTCONN, ECONNABORTED:  // the server died, or its connection was aborted
             logger.warning("clearing a stale mount left by a previous process", metadata: ["fuse.mountpoint": "\(mountPoint)"])
             detach(mountPoint)
         case ENOENT:

@@ -139,10 +139,13 @@ extension ArtifactFileSystem {
 
     // MARK: - Close
 
-    /// `flush` (every close): when the last writer closes a changed file under a final name, it is ingested
-    /// now, so the error reaches close(). Closing a reader, or one of several writers, ingests nothing.
+    /// `flush` (every close): when the last writer closes a changed, non-empty file under a final name, it is
+    /// ingested now, so the error reaches close(). Closing a reader, or one of several writers, ingests nothing.
+    /// An empty file waits for release: a shell redirection (`> file`) opens, dup2s and closes the first
+    /// descriptor before any byte is written, and that close must not ingest (and reject) an empty file.
     public func flush(handle: UInt64) throws {
-        guard case .staged(let inode, writable: true) = try openHandle(handle), isLastWriter(inode) else { return }
+        guard case .staged(let inode, writable: true) = try openHandle(handle), isLastWriter(inode),
+              (stagedSnapshot(inode)?.file.size ?? 0) > 0 else { return }
         try ingestIfNeeded(inode)
     }
 

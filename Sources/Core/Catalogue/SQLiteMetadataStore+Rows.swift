@@ -41,7 +41,7 @@ extension SQLiteMetadataStore {
     }
 
     static func repository(_ db: Database, id: NodeID) throws -> RepositoryRecord? {
-        try Row.fetchOne(db, sql: "SELECT * FROM repositories WHERE id = ?", arguments: [id]).map(repositoryRecord)
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM repositories WHERE id = ?"), arguments: [id]).map(repositoryRecord)
     }
 
     static func repositoryRecord(_ row: Row) -> RepositoryRecord {
@@ -54,11 +54,11 @@ extension SQLiteMetadataStore {
     }
 
     static func package(_ db: Database, id: NodeID) throws -> PackageRecord? {
-        try Row.fetchOne(db, sql: "SELECT * FROM packages WHERE id = ?", arguments: [id]).map(packageRecord)
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM packages WHERE id = ?"), arguments: [id]).map(packageRecord)
     }
 
     static func package(_ db: Database, directory: NodeID, filename: Filename) throws -> PackageRecord? {
-        try Row.fetchOne(db, sql: "SELECT * FROM packages WHERE directory_id = ? AND filename = ?",
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM packages WHERE directory_id = ? AND filename = ?"),
                          arguments: [directory, filename.rawValue]).map(packageRecord)
     }
 
@@ -79,37 +79,37 @@ extension SQLiteMetadataStore {
     }
 
     static func kind(_ db: Database, _ id: NodeID) throws -> NodeKind? {
-        try String.fetchOne(db, sql: "SELECT kind FROM nodes WHERE id = ?", arguments: [id]).flatMap(NodeKind.init(rawValue:))
+        try String.fetchOne(db.cachedStatement(sql: "SELECT kind FROM nodes WHERE id = ?"), arguments: [id]).flatMap(NodeKind.init(rawValue:))
     }
 
     /// Records that `directory`'s entries changed (its mtime/ctime).
     static func touch(_ db: Database, directory: NodeID?, at date: Date = Date()) throws {
         guard let directory else { return }
-        try db.execute(sql: "UPDATE nodes SET changed_at = ? WHERE id = ?", arguments: [date.timeIntervalSince1970, directory])
+        try db.cachedStatement(sql: "UPDATE nodes SET changed_at = ? WHERE id = ?").execute(arguments: [date.timeIntervalSince1970, directory])
     }
 
     /// Touches the directories whose listing a generation flip changes (generated names appearing or vanishing).
     static func touchParentsOfChangedVisibility(_ db: Database, from previous: Int64?, to next: Int64, at date: Date) throws {
         let onlyIn = "SELECT node_id FROM generation_files WHERE generation_id = ? EXCEPT SELECT node_id FROM generation_files WHERE generation_id = ?"
-        let changed = try NodeID.fetchAll(db, sql: onlyIn, arguments: [next, previous ?? -1])
-            + NodeID.fetchAll(db, sql: onlyIn, arguments: [previous ?? -1, next])
-        let parents = Set(try changed.compactMap { try NodeID.fetchOne(db, sql: "SELECT parent_id FROM nodes WHERE id = ?", arguments: [$0]) })
+        let changed = try NodeID.fetchAll(db.cachedStatement(sql: onlyIn), arguments: [next, previous ?? -1])
+            + NodeID.fetchAll(db.cachedStatement(sql: onlyIn), arguments: [previous ?? -1, next])
+        let parents = Set(try changed.compactMap { try NodeID.fetchOne(db.cachedStatement(sql: "SELECT parent_id FROM nodes WHERE id = ?"), arguments: [$0]) })
         for parent in parents { try touch(db, directory: parent, at: date) }
     }
 
     /// Deletes a node (and, by cascade, everything under it) and touches its parent.
     static func deleteNode(_ db: Database, _ id: NodeID) throws {
-        let parent = try NodeID.fetchOne(db, sql: "SELECT parent_id FROM nodes WHERE id = ?", arguments: [id])
-        try db.execute(sql: "DELETE FROM nodes WHERE id = ?", arguments: [id])
+        let parent = try NodeID.fetchOne(db.cachedStatement(sql: "SELECT parent_id FROM nodes WHERE id = ?"), arguments: [id])
+        try db.cachedStatement(sql: "DELETE FROM nodes WHERE id = ?").execute(arguments: [id])
         try touch(db, directory: parent)
     }
 
     /// The id of the child `name` of `parent`, inserting a node of `kind` when there is none.
     static func ensureNode(_ db: Database, parent: NodeID, name: String, kind: NodeKind, repositoryID: NodeID, at date: Date) throws -> NodeID {
-        if let id = try NodeID.fetchOne(db, sql: "SELECT id FROM nodes WHERE parent_id = ? AND name = ?", arguments: [parent, name]) {
+        if let id = try NodeID.fetchOne(db.cachedStatement(sql: "SELECT id FROM nodes WHERE parent_id = ? AND name = ?"), arguments: [parent, name]) {
             return id
         }
-        try db.execute(sql: "INSERT INTO nodes (parent_id, name, kind, repository_id, created_at) VALUES (?, ?, ?, ?, ?)",
+        try db.cachedStatement(sql: "INSERT INTO nodes (parent_id, name, kind, repository_id, created_at) VALUES (?, ?, ?, ?, ?)").execute(
                        arguments: [parent, name, kind.rawValue, repositoryID, date.timeIntervalSince1970])
         let id = db.lastInsertedRowID
         try touch(db, directory: parent, at: date)
@@ -120,11 +120,11 @@ extension SQLiteMetadataStore {
     static func dropUnreferencedBlobs(_ db: Database, _ candidates: [String]) throws -> [SHA256Digest] {
         var dropped: [SHA256Digest] = []
         for hex in Set(candidates) {
-            let referenced = try Row.fetchOne(db, sql: """
+            let referenced = try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT 1 FROM packages WHERE blob_digest = ? UNION ALL SELECT 1 FROM generation_files WHERE blob_digest = ? LIMIT 1
-                """, arguments: [hex, hex]) != nil
+                """), arguments: [hex, hex]) != nil
             if !referenced {
-                try db.execute(sql: "DELETE FROM blobs WHERE digest = ?", arguments: [hex])
+                try db.cachedStatement(sql: "DELETE FROM blobs WHERE digest = ?").execute(arguments: [hex])
                 if let digest = SHA256Digest(hex: hex) { dropped.append(digest) }
             }
         }
@@ -133,16 +133,16 @@ extension SQLiteMetadataStore {
 
     /// Drops all but the newest `keep` generations of a repository (the current one is always the newest).
     static func pruneGenerations(_ db: Database, repositoryID: NodeID, keep: Int) throws -> [SHA256Digest] {
-        let stale = try Int64.fetchAll(db, sql: """
+        let stale = try Int64.fetchAll(db.cachedStatement(sql: """
             SELECT id FROM generations WHERE repository_id = ? ORDER BY id DESC LIMIT -1 OFFSET ?
-            """, arguments: [repositoryID, keep])
+            """), arguments: [repositoryID, keep])
         guard !stale.isEmpty else { return [] }
         var candidates: [String] = []
         for generation in stale {
-            candidates += try String.fetchAll(db, sql: """
+            candidates += try String.fetchAll(db.cachedStatement(sql: """
                 SELECT blob_digest FROM generation_files WHERE generation_id = ? AND blob_digest IS NOT NULL
-                """, arguments: [generation])
-            try db.execute(sql: "DELETE FROM generations WHERE id = ?", arguments: [generation])
+                """), arguments: [generation])
+            try db.cachedStatement(sql: "DELETE FROM generations WHERE id = ?").execute(arguments: [generation])
         }
         return try dropUnreferencedBlobs(db, candidates)
     }

@@ -13,7 +13,7 @@ public final class SQLiteMetadataStore: MetadataStore {
         configuration.busyMode = .timeout(10)
         // GRDB's WAL default is synchronous=NORMAL, which can lose the last commits on power failure;
         // an acknowledged upload must survive that.
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        configuration.prepareDatabase { db in try db.cachedStatement(sql: "PRAGMA synchronous = FULL").execute() }
         db = try DatabasePool(path: path, configuration: configuration)
         try Self.migrator.migrate(db)
     }
@@ -36,17 +36,17 @@ public final class SQLiteMetadataStore: MetadataStore {
     public func createRepository(provider: ProviderKind, name: RepositoryName, allowOverwrite: Bool, at date: Date) throws -> RepositoryRecord {
         try db.write { db in
             let parent = WellKnownNode.provider(provider)
-            if try Row.fetchOne(db, sql: "SELECT 1 FROM nodes WHERE parent_id = ? AND name = ?", arguments: [parent, name.rawValue]) != nil {
+            if try Row.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM nodes WHERE parent_id = ? AND name = ?"), arguments: [parent, name.rawValue]) != nil {
                 throw ArtifactError.alreadyExists("repository \(provider)/\(name)")
             }
-            try db.execute(sql: "INSERT INTO nodes (parent_id, name, kind, created_at) VALUES (?, ?, 'repository', ?)",
+            try db.cachedStatement(sql: "INSERT INTO nodes (parent_id, name, kind, created_at) VALUES (?, ?, 'repository', ?)").execute(
                            arguments: [parent, name.rawValue, date.timeIntervalSince1970])
             let id = db.lastInsertedRowID
             try Self.touch(db, directory: parent, at: date)
-            try db.execute(sql: "UPDATE nodes SET repository_id = ? WHERE id = ?", arguments: [id, id])
-            try db.execute(sql: """
+            try db.cachedStatement(sql: "UPDATE nodes SET repository_id = ? WHERE id = ?").execute(arguments: [id, id])
+            try db.cachedStatement(sql: """
                 INSERT INTO repositories (id, provider, name, allow_overwrite, created_at) VALUES (?, ?, ?, ?, ?)
-                """, arguments: [id, provider.rawValue, name.rawValue, allowOverwrite, date.timeIntervalSince1970])
+                """).execute(arguments: [id, provider.rawValue, name.rawValue, allowOverwrite, date.timeIntervalSince1970])
             return try Self.repository(db, id: id)!
         }
     }
@@ -57,25 +57,25 @@ public final class SQLiteMetadataStore: MetadataStore {
 
     public func repository(provider: ProviderKind, name: RepositoryName) throws -> RepositoryRecord? {
         try db.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM repositories WHERE provider = ? AND name = ?",
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM repositories WHERE provider = ? AND name = ?"),
                              arguments: [provider.rawValue, name.rawValue]).map(Self.repositoryRecord)
         }
     }
 
     public func repositories() throws -> [RepositoryRecord] {
         try db.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM repositories ORDER BY provider, name").map(Self.repositoryRecord)
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM repositories ORDER BY provider, name")).map(Self.repositoryRecord)
         }
     }
 
     public func deleteRepository(id: NodeID) throws -> [SHA256Digest] {
         try db.write { db in
             guard try Self.repository(db, id: id) != nil else { throw ArtifactError.notFound("repository") }
-            let candidates = try String.fetchAll(db, sql: """
+            let candidates = try String.fetchAll(db.cachedStatement(sql: """
                 SELECT blob_digest FROM packages WHERE repository_id = ?
                 UNION SELECT f.blob_digest FROM generation_files f JOIN generations g ON g.id = f.generation_id
                 WHERE g.repository_id = ? AND f.blob_digest IS NOT NULL
-                """, arguments: [id, id])
+                """), arguments: [id, id])
             try Self.deleteNode(db, id)
             return try Self.dropUnreferencedBlobs(db, candidates)
         }
@@ -83,7 +83,7 @@ public final class SQLiteMetadataStore: MetadataStore {
 
     public func setAllowOverwrite(repositoryID: NodeID, _ allow: Bool) throws {
         try db.write { db in
-            try db.execute(sql: "UPDATE repositories SET allow_overwrite = ? WHERE id = ?", arguments: [allow, repositoryID])
+            try db.cachedStatement(sql: "UPDATE repositories SET allow_overwrite = ? WHERE id = ?").execute(arguments: [allow, repositoryID])
         }
     }
 
@@ -91,14 +91,14 @@ public final class SQLiteMetadataStore: MetadataStore {
 
     public func entry(id: NodeID) throws -> TreeEntry? {
         try db.read { db in
-            try Row.fetchOne(db, sql: Self.entrySelect + " WHERE n.id = ?", arguments: [id])
+            try Row.fetchOne(db.cachedStatement(sql: Self.entrySelect + " WHERE n.id = ?"), arguments: [id])
                 .flatMap { Self.visibleEntry($0, includeHidden: true) }
         }
     }
 
     public func child(of parent: NodeID, named name: String, includeHidden: Bool) throws -> TreeEntry? {
         try db.read { db in
-            try Row.fetchOne(db, sql: Self.entrySelect + " WHERE n.parent_id = ? AND n.name = ?", arguments: [parent, name])
+            try Row.fetchOne(db.cachedStatement(sql: Self.entrySelect + " WHERE n.parent_id = ? AND n.name = ?"), arguments: [parent, name])
                 .flatMap { Self.visibleEntry($0, includeHidden: includeHidden) }
         }
     }
@@ -107,11 +107,11 @@ public final class SQLiteMetadataStore: MetadataStore {
         try db.read { db in
             // Invisible generated nodes (not in the current generation, or hidden) are filtered in SQL so
             // that a page of `limit` rows is a page of visible entries.
-            try Row.fetchAll(db, sql: Self.entrySelect + """
+            try Row.fetchAll(db.cachedStatement(sql: Self.entrySelect + """
                  WHERE n.parent_id = ? AND n.id > ?
                    AND (n.kind NOT IN ('generatedFile', 'generatedDirectory') OR (g.node_id IS NOT NULL AND g.hidden = 0))
                  ORDER BY n.id LIMIT ?
-                """, arguments: [parent, after, limit])
+                """), arguments: [parent, after, limit])
                 .compactMap { Self.visibleEntry($0, includeHidden: false) }
         }
     }
@@ -119,19 +119,19 @@ public final class SQLiteMetadataStore: MetadataStore {
     public func ensureDirectory(parent: NodeID, name: String, kind: NodeKind, repositoryID: NodeID, at date: Date) throws -> TreeEntry {
         try db.write { db in
             let id = try Self.ensureNode(db, parent: parent, name: name, kind: kind, repositoryID: repositoryID, at: date)
-            return try Row.fetchOne(db, sql: Self.entrySelect + " WHERE n.id = ?", arguments: [id])
+            return try Row.fetchOne(db.cachedStatement(sql: Self.entrySelect + " WHERE n.id = ?"), arguments: [id])
                 .flatMap { Self.visibleEntry($0, includeHidden: true) }!
         }
     }
 
     public func removeDirectory(id: NodeID) throws {
         try db.write { db in
-            guard try Row.fetchOne(db, sql: "SELECT 1 FROM nodes WHERE id = ?", arguments: [id]) != nil else {
+            guard try Row.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM nodes WHERE id = ?"), arguments: [id]) != nil else {
                 throw ArtifactError.notFound("directory")
             }
-            let userChildren = try Int.fetchOne(db, sql: """
+            let userChildren = try Int.fetchOne(db.cachedStatement(sql: """
                 SELECT count(*) FROM nodes WHERE parent_id = ? AND kind NOT IN ('generatedFile', 'generatedDirectory')
-                """, arguments: [id]) ?? 0
+                """), arguments: [id]) ?? 0
             guard userChildren == 0 else { throw ArtifactError.notEmpty("directory") }
             try Self.deleteNode(db, id)
         }
@@ -159,21 +159,21 @@ public final class SQLiteMetadataStore: MetadataStore {
             try Self.deleteNode(db, existing.id)
             replaced = existing
         }
-        if try Row.fetchOne(db, sql: "SELECT 1 FROM nodes WHERE parent_id = ? AND name = ?",
+        if try Row.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM nodes WHERE parent_id = ? AND name = ?"),
                             arguments: [new.directoryID, new.filename.rawValue]) != nil {
             throw ArtifactError.conflict(filename: new.filename.rawValue, reason: "the name is used by a generated file")
         }
-        try db.execute(sql: "INSERT INTO blobs (digest, size) VALUES (?, ?) ON CONFLICT DO NOTHING",
+        try db.cachedStatement(sql: "INSERT INTO blobs (digest, size) VALUES (?, ?) ON CONFLICT DO NOTHING").execute(
                        arguments: [new.digests.sha256.hex, new.digests.size])
-        try db.execute(sql: "INSERT INTO nodes (parent_id, name, kind, repository_id, created_at) VALUES (?, ?, 'package', ?, ?)",
+        try db.cachedStatement(sql: "INSERT INTO nodes (parent_id, name, kind, repository_id, created_at) VALUES (?, ?, 'package', ?, ?)").execute(
                        arguments: [new.directoryID, new.filename.rawValue, new.repositoryID, new.uploadedAt.timeIntervalSince1970])
         let id = db.lastInsertedRowID
         try Self.touch(db, directory: new.directoryID, at: new.uploadedAt)
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO packages (id, repository_id, directory_id, location, filename, name, version, blob_digest,
                 size, md5, sha1, sha512, attributes, uploaded_at, modified_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [id, new.repositoryID, new.directoryID, new.location.joined(separator: "/"),
+            """).execute(arguments: [id, new.repositoryID, new.directoryID, new.location.joined(separator: "/"),
                              new.filename.rawValue, new.name.rawValue, new.version.rawValue, new.digests.sha256.hex,
                              new.digests.size, new.digests.md5, new.digests.sha1, new.digests.sha512,
                              Self.encodeAttributes(new.attributes), new.uploadedAt.timeIntervalSince1970,
@@ -192,7 +192,7 @@ public final class SQLiteMetadataStore: MetadataStore {
 
     public func packages(repository: NodeID) throws -> [PackageRecord] {
         try db.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM packages WHERE repository_id = ? ORDER BY id", arguments: [repository])
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM packages WHERE repository_id = ? ORDER BY id"), arguments: [repository])
                 .map(Self.packageRecord)
         }
     }
@@ -209,13 +209,13 @@ public final class SQLiteMetadataStore: MetadataStore {
     public func renamePackage(id: NodeID, to filename: Filename) throws -> PackageRecord {
         try db.write { db in
             guard let record = try Self.package(db, id: id) else { throw ArtifactError.notFound("package") }
-            if try Row.fetchOne(db, sql: "SELECT 1 FROM nodes WHERE parent_id = ? AND name = ?",
+            if try Row.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM nodes WHERE parent_id = ? AND name = ?"),
                                 arguments: [record.directoryID, filename.rawValue]) != nil {
                 throw ArtifactError.conflict(filename: filename.rawValue, reason: "a file with this name exists")
             }
-            try db.execute(sql: "UPDATE nodes SET name = ? WHERE id = ?", arguments: [filename.rawValue, id])
+            try db.cachedStatement(sql: "UPDATE nodes SET name = ? WHERE id = ?").execute(arguments: [filename.rawValue, id])
             try Self.touch(db, directory: record.directoryID)
-            try db.execute(sql: "UPDATE packages SET filename = ? WHERE id = ?", arguments: [filename.rawValue, id])
+            try db.cachedStatement(sql: "UPDATE packages SET filename = ? WHERE id = ?").execute(arguments: [filename.rawValue, id])
             return try Self.package(db, id: id)!
         }
     }
@@ -223,10 +223,10 @@ public final class SQLiteMetadataStore: MetadataStore {
     public func setPackageAttributes(id: NodeID, modified: Date?, mode: UInt16?) throws {
         try db.write { db in
             if let modified {
-                try db.execute(sql: "UPDATE packages SET modified_at = ? WHERE id = ?", arguments: [modified.timeIntervalSince1970, id])
+                try db.cachedStatement(sql: "UPDATE packages SET modified_at = ? WHERE id = ?").execute(arguments: [modified.timeIntervalSince1970, id])
             }
             if let mode {
-                try db.execute(sql: "UPDATE packages SET mode = ? WHERE id = ?", arguments: [Int(mode), id])
+                try db.cachedStatement(sql: "UPDATE packages SET mode = ? WHERE id = ?").execute(arguments: [Int(mode), id])
             }
         }
     }
@@ -236,7 +236,7 @@ public final class SQLiteMetadataStore: MetadataStore {
     public func publish(repositoryID: NodeID, files: [GeneratedFileSpec], at date: Date, keepGenerations: Int) throws
         -> (GenerationRecord, orphaned: [SHA256Digest]) {
         try db.write { db in
-            try db.execute(sql: "INSERT INTO generations (repository_id, created_at) VALUES (?, ?)",
+            try db.cachedStatement(sql: "INSERT INTO generations (repository_id, created_at) VALUES (?, ?)").execute(
                            arguments: [repositoryID, date.timeIntervalSince1970])
             let generationID = db.lastInsertedRowID
             var directories = Set<NodeID>()
@@ -252,19 +252,19 @@ public final class SQLiteMetadataStore: MetadataStore {
                 guard try Self.kind(db, node) == .generatedFile else {
                     throw ArtifactError.conflict(filename: file.path.joined(separator: "/"), reason: "a package already uses this name")
                 }
-                try db.execute(sql: "INSERT INTO blobs (digest, size) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                try db.cachedStatement(sql: "INSERT INTO blobs (digest, size) VALUES (?, ?) ON CONFLICT DO NOTHING").execute(
                                arguments: [file.digest.hex, file.size])
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     INSERT INTO generation_files (generation_id, node_id, blob_digest, size, hidden) VALUES (?, ?, ?, ?, ?)
-                    """, arguments: [generationID, node, file.digest.hex, file.size, file.hidden])
+                    """).execute(arguments: [generationID, node, file.digest.hex, file.size, file.hidden])
             }
             for directory in directories {
-                try db.execute(sql: "INSERT INTO generation_files (generation_id, node_id, size, hidden) VALUES (?, ?, 0, 0)",
+                try db.cachedStatement(sql: "INSERT INTO generation_files (generation_id, node_id, size, hidden) VALUES (?, ?, 0, 0)").execute(
                                arguments: [generationID, directory])
             }
             let previous = try Self.repository(db, id: repositoryID)?.currentGenerationID
             try Self.touchParentsOfChangedVisibility(db, from: previous, to: generationID, at: date)
-            try db.execute(sql: "UPDATE repositories SET current_generation_id = ? WHERE id = ?", arguments: [generationID, repositoryID])
+            try db.cachedStatement(sql: "UPDATE repositories SET current_generation_id = ? WHERE id = ?").execute(arguments: [generationID, repositoryID])
             let orphaned = try Self.pruneGenerations(db, repositoryID: repositoryID, keep: max(1, keepGenerations))
             // Read back as stored (REAL seconds since 1970), so it equals what `currentGeneration` returns.
             let stored = Date(timeIntervalSince1970: date.timeIntervalSince1970)
@@ -274,9 +274,9 @@ public final class SQLiteMetadataStore: MetadataStore {
 
     public func currentGeneration(repositoryID: NodeID) throws -> GenerationRecord? {
         try db.read { db in
-            try Row.fetchOne(db, sql: """
+            try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT g.* FROM generations g JOIN repositories r ON r.current_generation_id = g.id WHERE r.id = ?
-                """, arguments: [repositoryID]).map {
+                """), arguments: [repositoryID]).map {
                 GenerationRecord(id: $0["id"], repositoryID: $0["repository_id"], createdAt: Date(timeIntervalSince1970: $0["created_at"]))
             }
         }
@@ -284,7 +284,7 @@ public final class SQLiteMetadataStore: MetadataStore {
 
     public func generatedNodes(generationID: Int64) throws -> [NodeID] {
         try db.read { db in
-            try NodeID.fetchAll(db, sql: "SELECT node_id FROM generation_files WHERE generation_id = ?", arguments: [generationID])
+            try NodeID.fetchAll(db.cachedStatement(sql: "SELECT node_id FROM generation_files WHERE generation_id = ?"), arguments: [generationID])
         }
     }
 
@@ -292,9 +292,9 @@ public final class SQLiteMetadataStore: MetadataStore {
 
     public func referencedDigests() throws -> Set<SHA256Digest> {
         try db.read { db in
-            Set(try String.fetchAll(db, sql: """
+            Set(try String.fetchAll(db.cachedStatement(sql: """
                 SELECT blob_digest FROM packages UNION SELECT blob_digest FROM generation_files WHERE blob_digest IS NOT NULL
-                """).compactMap { SHA256Digest(hex: $0) })
+                """)).compactMap { SHA256Digest(hex: $0) })
         }
     }
 }
