@@ -39,10 +39,12 @@ let package = Package(
             pkgConfig: "fuse3",
             providers: [.apt(["libfuse3-dev"])]
         ),
+        .target(name: "CLinux", path: "Sources/CLinux"),
         .target(
             name: "Core",
             dependencies: [
                 "CArchive",
+                "CLinux",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -162,4 +162,26 @@ struct MountTests {
         #expect(before == after)
         try await second.stop()
     }
+
+    // Goal: the mount(8) helper form (`artifactfs SOURCE DIR -o OPTIONS`, what an fstab line runs) returns once
+    // mounted, leaves a working mount behind, and its process ends when the mount is unmounted.
+    @Test func fstabHelperForm() async throws {
+        let work = try Workspace()
+        defer { work.remove() }
+        let binary = try EndToEndTests.binary()
+        let mount = work.path("mnt")
+        let helper = try await run([work.path("data"), mount, "-o", "rw,nofail,_netdev,default_permissions"], executable: binary,
+                                   timeout: .seconds(40))
+        #expect(helper.status == 0, "\(helper.stderr)")
+        let listing = try await run(["-c", "ls \(mount)"], executable: "/bin/sh")
+        #expect(listing.stdout.split(separator: "\n") == ["apt", "pypi", "tar"])
+        let unmount = try await run(["-u", mount], executable: "/bin/fusermount3")
+        #expect(unmount.status == 0)
+        var stillRunning = true
+        for _ in 0..<100 where stillRunning {
+            stillRunning = try await run(["-f", "mount --data \(work.path("data"))"], executable: "/usr/bin/pgrep").status == 0
+            if stillRunning { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(!stillRunning, "the mount process did not exit after fusermount3 -u")
+    }
 }

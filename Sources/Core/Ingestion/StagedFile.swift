@@ -1,4 +1,5 @@
 // Bytes of one file being written (by FUSE or an HTTP upload), in a private spool file, hashed as they arrive.
+import CLinux
 import Foundation
 import Synchronization
 
@@ -13,7 +14,13 @@ public final class StagedFile: Sendable {
         var size: Int64 = 0
         var inOrder = true
         var finished: FileDigests?
+        /// Bytes already handed to the kernel for writeback (see `startWriteback`).
+        var writebackStarted: Int64 = 0
     }
+
+    /// Unflushed bytes after which writeback starts: the final fsync then only waits for the tail, and the
+    /// page cache never holds more than this much of an upload dirty.
+    static let writebackStepBytes: Int64 = 8 << 20
 
     /// Absolute path of the spool file.
     public let path: String
@@ -65,6 +72,10 @@ public final class StagedFile: Sendable {
                 s.inOrder = false
             }
             s.size = max(s.size, offset + Int64(bytes.count))
+            if s.size - s.writebackStarted >= Self.writebackStepBytes {
+                _ = cfs_start_writeback(s.fd, s.writebackStarted, s.size - s.writebackStarted)
+                s.writebackStarted = s.size
+            }
         }
     }
 

@@ -1,0 +1,8 @@
+// Linux calls Swift's Glibc module does not expose.
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include "clinux.h"
+
+int cfs_start_writeback(int fd, long long offset, long long count) {
+    return sync_file_range(fd, offset, count, SYNC_FILE_RANGE_WRITE);
+}

@@ -1,0 +1,9 @@
+// Linux calls Swift's Glibc module does not expose (they need _GNU_SOURCE).
+#ifndef CLINUX_H
+#define CLINUX_H
+
+/// Starts writeback of a byte range of a file without waiting for it (sync_file_range with
+/// SYNC_FILE_RANGE_WRITE). Returns 0 or -1 with errno set; advisory, so callers may ignore failures.
+int cfs_start_writeback(int fd, long long offset, long long count);
+
+#endif
