@@ -3,13 +3,14 @@ import CLinux
 import Foundation
 import Synchronization
 
-/// A spool file. Sequential writes are hashed on arrival; any out-of-order write or shrinking truncate
-/// makes `finish()` rehash the file from disk, so the digest always matches the bytes on disk.
+/// A spool file. Sequential writes are hashed as they arrive (on a background queue, so the writer is not
+/// held up); any out-of-order write or shrinking truncate makes `finish()` rehash the file from disk, so the
+/// digest always matches the bytes on disk.
 /// Thread-safe: FUSE may deliver writes for one handle on different threads.
 public final class StagedFile: Sendable {
     private struct State: ~Copyable {
         var fd: Int32
-        var hasher: MultiHasher
+        var hasher: BackgroundHasher
         var hashedBytes: Int64 = 0
         var size: Int64 = 0
         var inOrder = true
@@ -32,7 +33,7 @@ public final class StagedFile: Sendable {
         self.path = path
         self.digestKinds = digestKinds
         self.spool = spool
-        state = Mutex(State(fd: fd, hasher: MultiHasher(kinds: digestKinds)))
+        state = Mutex(State(fd: fd, hasher: BackgroundHasher(kinds: digestKinds)))
     }
 
     deinit {
