@@ -35,6 +35,7 @@ cd "$ROOT"
 swift build -c release --product artifactfs >/dev/null
 swift build -c release --product artifactfs-bench >/dev/null
 BIN="$ROOT/.build/release"
+fusermount3 -u -z "$S/mnt" 2>/dev/null || true; fusermount3 -u -z "$S/pt-mnt" 2>/dev/null || true   # left by an interrupted run
 rm -rf "$S"; mkdir -p "$S/disk" "$S/pt-src" "$S/pt-mnt" "$S/mnt"
 gcc -O2 -o "$S/passthrough_ll" /usr/share/doc/libfuse3-dev/examples/passthrough_ll.c $(pkg-config --cflags --libs fuse3)
 
