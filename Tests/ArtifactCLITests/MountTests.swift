@@ -72,6 +72,11 @@ struct MountTests {
             #expect(sums.contains(try await sha256(of: file)))
             #expect(Array(sums.utf8) == (try await m.http("/tar/r/SHA256SUMS")))
             try await m.shell("touch \(m.repo)/SHA256SUMS", expectFailure: true)
+            // statfs reports the data directory's disk; extended attributes answer ENODATA (what Samba expects).
+            let blocks = try await m.shell("stat -f -c '%b %S' \(m.mount)").stdout.split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            #expect(blocks.count == 2 && blocks[0] > 0 && blocks[1] > 0)
+            let xattr = try await m.shell("python3 -c 'import os, errno, sys\ntry:\n    os.getxattr(sys.argv[1], \"user.x\")\nexcept OSError as e:\n    print(errno.errorcode[e.errno])' \(m.repo)/tool-1.0.tar.gz").stdout
+            #expect(xattr.trimmingCharacters(in: .whitespacesAndNewlines) == "ENODATA")
         }
     }
 

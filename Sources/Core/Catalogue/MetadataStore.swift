@@ -14,8 +14,6 @@ public protocol MetadataStore: Sendable {
     func repositories() throws -> [RepositoryRecord]
     /// Deletes a repository with everything under it; returns blob digests that lost their last reference.
     func deleteRepository(id: NodeID) throws -> [SHA256Digest]
-    /// Sets whether different bytes may replace an existing file.
-    func setAllowOverwrite(repositoryID: NodeID, _ allow: Bool) throws
 
     // MARK: Nodes
     func entry(id: NodeID) throws -> TreeEntry?
@@ -41,8 +39,6 @@ public protocol MetadataStore: Sendable {
     func packages(repository: NodeID) throws -> [PackageRecord]
     /// Deletes a package; returns its record and the blob digest if that was its last reference.
     func deletePackage(id: NodeID) throws -> (PackageRecord, orphaned: SHA256Digest?)
-    /// Renames a package within its drop directory (same bytes, new name); throws `.conflict` if taken.
-    func renamePackage(id: NodeID, to filename: Filename) throws -> PackageRecord
     /// Stores client-set attributes (mtime, mode) of a package file.
     func setPackageAttributes(id: NodeID, modified: Date?, mode: UInt16?) throws
 

@@ -81,12 +81,6 @@ public final class SQLiteMetadataStore: MetadataStore {
         }
     }
 
-    public func setAllowOverwrite(repositoryID: NodeID, _ allow: Bool) throws {
-        try db.write { db in
-            try db.cachedStatement(sql: "UPDATE repositories SET allow_overwrite = ? WHERE id = ?").execute(arguments: [allow, repositoryID])
-        }
-    }
-
     // MARK: - Nodes
 
     public func entry(id: NodeID) throws -> TreeEntry? {
@@ -203,20 +197,6 @@ public final class SQLiteMetadataStore: MetadataStore {
             try Self.deleteNode(db, id)
             let orphaned = try Self.dropUnreferencedBlobs(db, [record.digests.sha256.hex])
             return (record, orphaned.first)
-        }
-    }
-
-    public func renamePackage(id: NodeID, to filename: Filename) throws -> PackageRecord {
-        try db.write { db in
-            guard let record = try Self.package(db, id: id) else { throw ArtifactError.notFound("package") }
-            if try Row.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM nodes WHERE parent_id = ? AND name = ?"),
-                                arguments: [record.directoryID, filename.rawValue]) != nil {
-                throw ArtifactError.conflict(filename: filename.rawValue, reason: "a file with this name exists")
-            }
-            try db.cachedStatement(sql: "UPDATE nodes SET name = ? WHERE id = ?").execute(arguments: [filename.rawValue, id])
-            try Self.touch(db, directory: record.directoryID)
-            try db.cachedStatement(sql: "UPDATE packages SET filename = ? WHERE id = ?").execute(arguments: [filename.rawValue, id])
-            return try Self.package(db, id: id)!
         }
     }
 
