@@ -103,7 +103,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ArtifactCLITests",
-            dependencies: ["ArtifactCLI", "ArtifactClient"],
+            dependencies: ["ArtifactCLI", "ArtifactClient", "CoreTesting"],
             swiftSettings: strict
         ),
     ]

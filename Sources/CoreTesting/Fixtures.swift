@@ -17,6 +17,17 @@ public final class ScratchDirectory: Sendable {
 }
 
 public enum Fixtures {
+    /// Deterministic incompressible bytes (xorshift), so an archive of them can be cut to a truncated one.
+    public static func noise(count: Int, seed: UInt64) -> [UInt8] {
+        var state = (seed &+ 1) &* 0x9E37_79B9_7F4A_7C15
+        return (0..<count).map { _ in
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
+            return UInt8(truncatingIfNeeded: state >> 29)
+        }
+    }
+
     /// Runs a tool and returns its exit status.
     @discardableResult
     public static func run(_ tool: String, _ arguments: [String], in directory: String? = nil) throws -> Int32 {

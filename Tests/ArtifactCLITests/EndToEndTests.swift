@@ -1,5 +1,6 @@
 // Live tests of the real `artifactfs` binary: serve, upload with the CLI and curl, refuse bad input, stop on SIGTERM.
 import ArtifactClient
+import CoreTesting
 import Foundation
 import Testing
 #if canImport(Glibc)
@@ -425,22 +426,13 @@ struct Workspace {
     func tarball(_ name: String, seed: UInt64) async throws -> String {
         let source = path("src-\(UUID().uuidString)")
         try FileManager.default.createDirectory(atPath: source, withIntermediateDirectories: true)
-        try Data(Self.noise(count: 64 << 10, seed: seed)).write(to: URL(fileURLWithPath: source + "/data.bin"))
+        try Data(Fixtures.noise(count: 64 << 10, seed: seed)).write(to: URL(fileURLWithPath: source + "/data.bin"))
         try Data("fixture \(seed)\n".utf8).write(to: URL(fileURLWithPath: source + "/README"))
         let result = try await run(["-czf", path(name), "-C", source, "."], executable: Tools.tar)
         guard result.status == 0 else { throw E2EFailure("tar -czf \(name) failed: \(result.stderr)") }
         return path(name)
     }
 
-    static func noise(count: Int, seed: UInt64) -> [UInt8] {
-        var state = (seed &+ 1) &* 0x9E37_79B9_7F4A_7C15
-        return (0..<count).map { _ in
-            state ^= state << 13
-            state ^= state >> 7
-            state ^= state << 17
-            return UInt8(truncatingIfNeeded: state >> 29)
-        }
-    }
 
     func remove() {
         try? FileManager.default.removeItem(at: root)

@@ -106,16 +106,6 @@ enum Fixtures {
         let description: String
     }
 
-    /// Deterministic incompressible bytes, so archives are large enough that cutting one in half truncates data.
-    static func noise(count: Int, seed: UInt64) -> [UInt8] {
-        var state = (seed &+ 1) &* 0x9E37_79B9_7F4A_7C15
-        return (0..<count).map { _ in
-            state ^= state << 13
-            state ^= state >> 7
-            state ^= state << 17
-            return UInt8(truncatingIfNeeded: state >> 29)
-        }
-    }
 
     /// An archive of `files` made by `tar <flags> out -C dir .` (`-czf` gzip, `-cJf` xz, `-cjf` bzip2).
     static func archive(flags: String, files: [String: [UInt8]]) throws -> [UInt8] {
@@ -159,7 +149,7 @@ enum Fixtures {
     static let text = Array("this is a plain text file, not an archive\n".utf8)
 
     private static func payload(seed: UInt64) -> [String: [UInt8]] {
-        ["data.bin": noise(count: 64 << 10, seed: seed), "README": Array("fixture \(seed)\n".utf8)]
+        ["data.bin": CoreTesting.Fixtures.noise(count: 64 << 10, seed: seed), "README": Array("fixture \(seed)\n".utf8)]
     }
 
     /// A multipart/form-data body; a part with a filename is a file part.
