@@ -59,7 +59,8 @@ struct BodyStager {
     /// Stages a whole body into a new spool file; the caller owns (and must ingest or discard) the result.
     static func stage(_ body: RequestBody, spool: Spool, digestKinds: DigestKinds, executor: BlockingExecutor,
                       uploadBytesMax: Int64) async throws -> StagedFile {
-        let staged = try spool.create(digestKinds: digestKinds)
+        // Creating the spool file is a blocking open(2): done on the executor like every other file call.
+        let staged = try await executor.run { try spool.create(digestKinds: digestKinds) }
         var stager = BodyStager(executor: executor, uploadBytesMax: uploadBytesMax)
         do {
             for try await buffer in body { try await stager.add(buffer, to: staged) }

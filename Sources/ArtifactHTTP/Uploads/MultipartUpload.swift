@@ -31,13 +31,15 @@ struct MultipartUpload {
                 do { try parser.execute(buffer) } catch { throw HTTPFailure(.badRequest, "malformed multipart body") }
                 if let problem = collector.problem { throw HTTPFailure(.badRequest, problem) }
                 if !collector.fileChunks.isEmpty {
-                    if collector.staged == nil { collector.staged = try spool.create(digestKinds: digestKinds) }
+                    if collector.staged == nil { collector.staged = try await executor.run { try spool.create(digestKinds: digestKinds) } }
                     for chunk in collector.fileChunks { try await stager.add(chunk, to: collector.staged!) }
                     collector.fileChunks.removeAll()
                 }
             }
             guard collector.finished else { throw HTTPFailure(.badRequest, "multipart body ended before its closing boundary") }
-            if collector.fileSeen && collector.staged == nil { collector.staged = try spool.create(digestKinds: digestKinds) }
+            if collector.fileSeen && collector.staged == nil {
+                collector.staged = try await executor.run { try spool.create(digestKinds: digestKinds) }
+            }
             if let staged = collector.staged { try await stager.finish(to: staged) }
         } catch {
             if let staged = collector.staged { try? await stager.finish(to: staged) }
