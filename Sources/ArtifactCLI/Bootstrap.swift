@@ -1,7 +1,16 @@
 // The one place that picks concrete stores and providers from configuration.
+import ArgumentParser
 import Core
 import Foundation
 import Logging
+
+/// `--data DIR`, shared by the commands that open the data directory (flag > ARTIFACTFS_DATA > ./data).
+struct DataDirectoryOption: ParsableArguments {
+    @Option(name: .customLong("data"), help: "Data directory: catalogue, blobs, spool. Env ARTIFACTFS_DATA.")
+    var path: String?
+
+    var resolved: String { path ?? ProcessInfo.processInfo.environment["ARTIFACTFS_DATA"] ?? "./data" }
+}
 
 /// Everything a running server needs, built from the data directory.
 struct Bootstrap {

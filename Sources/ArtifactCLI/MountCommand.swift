@@ -8,8 +8,7 @@ struct MountCommand: ParsableCommand {
         commandName: "mount",
         abstract: "Mount the repositories at DIR without serving HTTP (foreground; SIGINT/SIGTERM unmount).")
 
-    @Option(help: "Data directory. Env ARTIFACTFS_DATA.")
-    var data: String?
+    @OptionGroup var data: DataDirectoryOption
 
     @OptionGroup var flags: MountFlags
 
@@ -20,7 +19,7 @@ struct MountCommand: ParsableCommand {
     var mountPoint: String
 
     func run() throws {
-        let dataDirectory = data ?? ProcessInfo.processInfo.environment["ARTIFACTFS_DATA"] ?? "./data"
+        let dataDirectory = data.resolved
         if background {
             // The child runs in the foreground form, never with --background (it would detach again).
             var child = ["mount", "--data", dataDirectory, mountPoint]
@@ -63,16 +62,11 @@ enum MountHelper {
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
             if !child.isRunning { Foundation.exit(child.terminationStatus == 0 ? 1 : child.terminationStatus) }
-            if isMounted(mountPoint) { Foundation.exit(0) }
+            if MountTable.contains(mountPoint) { Foundation.exit(0) }
             Thread.sleep(forTimeInterval: 0.05)
         }
         FileHandle.standardError.write(Data("artifactfs: \(mountPoint) was not mounted within 30 s\n".utf8))
         Foundation.exit(1)
     }
-
-    static func isMounted(_ path: String) -> Bool {
-        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
-        guard let table = try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8) else { return false }
-        return table.split(separator: "\n").contains { $0.split(separator: " ").count > 4 && $0.split(separator: " ")[4] == absolute }
-    }
 }
+

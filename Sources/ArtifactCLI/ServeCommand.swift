@@ -12,8 +12,7 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Serve the repositories over HTTP (foreground; SIGINT/SIGTERM stop it cleanly).")
 
-    @Option(help: "Data directory: catalogue, blobs, spool. Env ARTIFACTFS_DATA.")
-    var data: String?
+    @OptionGroup var data: DataDirectoryOption
 
     @Option(help: "HOST:PORT to listen on (port 0 picks a free one). Env ARTIFACTFS_LISTEN.")
     var listen: String?
@@ -33,7 +32,6 @@ struct ServeCommand: AsyncParsableCommand {
         _ = try ListenAddress(resolvedListen)
     }
 
-    var resolvedData: String { data ?? ProcessInfo.processInfo.environment["ARTIFACTFS_DATA"] ?? "./data" }
     var resolvedListen: String { listen ?? ProcessInfo.processInfo.environment["ARTIFACTFS_LISTEN"] ?? "127.0.0.1:8080" }
     var resolvedToken: String? { uploadToken ?? ProcessInfo.processInfo.environment["ARTIFACTFS_UPLOAD_TOKEN"] }
     var explicitMount: String? { mount ?? ProcessInfo.processInfo.environment["ARTIFACTFS_MOUNT"] }
@@ -41,7 +39,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = Bootstrap.makeLogger("artifactfs")
         let address = try ListenAddress(resolvedListen)
-        let dataDirectory = resolvedData
+        let dataDirectory = data.resolved
         let bootstrap = try Bootstrap(dataDirectory: dataDirectory, logger: logger)
         let session = try mountIfWanted(bootstrap, logger: logger)
         defer { session?.unmount() }

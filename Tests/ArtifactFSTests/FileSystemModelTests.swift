@@ -214,6 +214,10 @@ struct ModelHarness {
         let tar = try h.fs.lookup(parent: 1, name: "tar")
         #expect(try h.fs.lookup(parent: h.repo, name: "..").inode == tar.inode)
         #expect(try h.fs.lookup(parent: 1, name: "..").inode == 1)
+        let (staged, opened) = try h.fs.create(parent: h.repo, name: "x-1.0.tar.gz", permissions: 0o644)
+        #expect(h.errno { _ = try h.fs.lookup(parent: staged.inode, name: "y") } == ENOTDIR)
+        #expect(h.errno { _ = try h.fs.lookup(parent: h.repo, name: "absent") } == ENOENT)
+        h.fs.release(handle: opened.handle)
     }
 
     // Goal: writing a stored package replaces it only by the overwrite rules (EEXIST for different bytes).

@@ -50,7 +50,7 @@ import Testing
             ("xz content named .tar.gz", try Fixtures.archive("J"), "x-1.0.tar.gz"),
             ("gzip tar named .zip", good, "x-1.0.zip"),
             ("zip named .tar.gz", try Fixtures.archive("zip"), "x-1.0.tar.gz"),
-            ("archive with no entries", try Fixtures.archive("z", files: [:]).count > 0 ? emptyTarGz() : [], "x-1.0.tar.gz"),
+            ("archive with no entries", try emptyTarGz(), "x-1.0.tar.gz"),
         ]
     }
 

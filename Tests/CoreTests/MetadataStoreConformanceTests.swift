@@ -123,6 +123,8 @@ struct MetadataSubject: CustomTestStringConvertible, Sendable {
         #expect(orphans == [old])
         #expect(try store.currentGeneration(repositoryID: repo.id) == generation)
         #expect(try store.referencedDigests() == [new])
+        #expect(try store.isReferenced(new))
+        #expect(try !store.isReferenced(old))
     }
 
     // Goal: a directory with packages cannot be removed; an empty one can.

@@ -124,7 +124,7 @@ enum StaleMount {
     static func clear(_ mountPoint: String, logger: Logger) throws {
         let status = cfs_stat_errno(mountPoint)
         if status == 0 {
-            if isMountPoint(mountPoint) { throw MountError("\(mountPoint) is already mounted") }
+            if MountTable.contains(mountPoint) { throw MountError("\(mountPoint) is already mounted") }
             return
         }
         switch status {
@@ -148,14 +148,5 @@ enum StaleMount {
         try? process.run()
         process.waitUntilExit()
     }
-
-    /// True when `path` is listed in /proc/self/mountinfo.
-    static func isMountPoint(_ path: String) -> Bool {
-        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
-        guard let table = try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8) else { return false }
-        return table.split(separator: "\n").contains { line in
-            let fields = line.split(separator: " ")
-            return fields.count > 4 && fields[4].replacingOccurrences(of: "\\040", with: " ") == absolute
-        }
-    }
 }
+

@@ -68,8 +68,11 @@ public final class ArtifactFileSystem: Sendable {
             s.staged[inode]!.lookups += 1
             return attributes(of: s.staged[inode]!)
         }) { return attributes }
-        let directory = try directoryEntry(parent)
-        guard let entry = try tree.lookup(name, in: directory) else { throw ArtifactError.notFound(name) }
+        if parent >= Self.stagedInodeBase { throw ErrnoError(ENOTDIR) }
+        let entry = name == "." || name == ".."
+            ? try tree.lookup(name, in: try directoryEntry(parent))
+            : try tree.lookup(name, inDirectory: NodeID(parent))
+        guard let entry else { throw ArtifactError.notFound(name) }
         return attributes(of: entry)
     }
 

@@ -28,8 +28,6 @@ public final class ArchiveReader {
         public static let tar = Formats(rawValue: 1)
         public static let zip = Formats(rawValue: 2)
         public static let ar = Formats(rawValue: 4)
-        /// A bare compressed stream with no container (a .deb's `data.tar` members are tar; this is for tests).
-        public static let raw = Formats(rawValue: 8)
     }
 
     /// The compression libarchive detected on the outer stream.
@@ -41,23 +39,12 @@ public final class ArchiveReader {
     private var entry: OpaquePointer?
     private let budget: Int64
     private var consumed: Int64 = 0
-    private var retainedBytes: [UInt8]?
 
     /// Opens a file. `decompressedBytesMax` bounds the bytes all entries together may expand to.
     public convenience init(path: String, formats: Formats, decompressedBytesMax: Int64) throws(ArchiveError) {
         try self.init(formats: formats, decompressedBytesMax: decompressedBytesMax) { a in
             archive_read_open_filename(a, path, 1 << 20)
         }
-    }
-
-    /// Reads an archive held in memory (a .deb member).
-    public convenience init(bytes: [UInt8], formats: Formats, decompressedBytesMax: Int64) throws(ArchiveError) {
-        let copy = bytes
-        var retained: [UInt8]? = copy
-        try self.init(formats: formats, decompressedBytesMax: decompressedBytesMax) { a in
-            retained!.withUnsafeMutableBytes { archive_read_open_memory(a, $0.baseAddress, $0.count) }
-        }
-        retainedBytes = retained
     }
 
     private init(formats: Formats, decompressedBytesMax: Int64, open: (OpaquePointer) -> Int32) throws(ArchiveError) {
@@ -73,7 +60,6 @@ public final class ArchiveReader {
         if formats.contains(.tar) { archive_read_support_format_tar(a) }
         if formats.contains(.zip) { archive_read_support_format_zip(a) }
         if formats.contains(.ar) { archive_read_support_format_ar(a) }
-        if formats.contains(.raw) { archive_read_support_format_raw(a) }
         guard open(a) == ARCHIVE_OK else { throw currentError(default: "not a readable archive") }
     }
 
@@ -150,7 +136,6 @@ public final class ArchiveReader {
         case ARCHIVE_FORMAT_TAR: return .tar
         case ARCHIVE_FORMAT_ZIP: return .zip
         case ARCHIVE_FORMAT_AR: return .ar
-        case ARCHIVE_FORMAT_RAW: return .raw
         default: return nil
         }
     }

@@ -32,10 +32,13 @@ public final class BlobDeletionGuard: Sendable {
         guard !digests.isEmpty else { return [] }
         return inFlight.withLock { held in
             var failures: [any Error] = []
-            let referenced: Set<SHA256Digest>
-            do { referenced = try metadata.referencedDigests() } catch { return [error] }
-            for digest in digests where held[digest] == nil && !referenced.contains(digest) {
-                do { try blobs.delete(digest) } catch { failures.append(error) }
+            // One indexed lookup per candidate, not a scan of every reference: this runs after each publish.
+            for digest in digests where held[digest] == nil {
+                do {
+                    if try !metadata.isReferenced(digest) { try blobs.delete(digest) }
+                } catch {
+                    failures.append(error)
+                }
             }
             return failures
         }

@@ -54,4 +54,6 @@ public protocol MetadataStore: Sendable {
     // MARK: Blobs
     /// Every digest the catalogue references (packages and retained generations).
     func referencedDigests() throws -> Set<SHA256Digest>
+    /// Whether a package or a retained generation references `digest` (one indexed lookup).
+    func isReferenced(_ digest: SHA256Digest) throws -> Bool
 }

@@ -116,13 +116,17 @@ extension SQLiteMetadataStore {
         return id
     }
 
+    static func isReferenced(_ db: Database, _ hex: String) throws -> Bool {
+        try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT 1 FROM packages WHERE blob_digest = ? UNION ALL SELECT 1 FROM generation_files WHERE blob_digest = ? LIMIT 1
+            """), arguments: [hex, hex]) != nil
+    }
+
     /// Deletes the blob rows among `candidates` that nothing references any more; returns their digests.
     static func dropUnreferencedBlobs(_ db: Database, _ candidates: [String]) throws -> [SHA256Digest] {
         var dropped: [SHA256Digest] = []
         for hex in Set(candidates) {
-            let referenced = try Row.fetchOne(db.cachedStatement(sql: """
-                SELECT 1 FROM packages WHERE blob_digest = ? UNION ALL SELECT 1 FROM generation_files WHERE blob_digest = ? LIMIT 1
-                """), arguments: [hex, hex]) != nil
+            let referenced = try isReferenced(db, hex)
             if !referenced {
                 try db.cachedStatement(sql: "DELETE FROM blobs WHERE digest = ?").execute(arguments: [hex])
                 if let digest = SHA256Digest(hex: hex) { dropped.append(digest) }

@@ -270,6 +270,10 @@ public final class SQLiteMetadataStore: MetadataStore {
 
     // MARK: - Blobs
 
+    public func isReferenced(_ digest: SHA256Digest) throws -> Bool {
+        try db.read { try Self.isReferenced($0, digest.hex) }
+    }
+
     public func referencedDigests() throws -> Set<SHA256Digest> {
         try db.read { db in
             Set(try String.fetchAll(db.cachedStatement(sql: """

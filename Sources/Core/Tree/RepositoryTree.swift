@@ -30,6 +30,12 @@ public struct RepositoryTree: Sendable {
         }
     }
 
+    /// Looks up a name other than `.`/`..` in the directory with id `directory`, in one catalogue read
+    /// (the FUSE lookup path, where the directory's own row is not needed).
+    public func lookup(_ name: String, inDirectory directory: NodeID) throws -> TreeEntry? {
+        try metadata.child(of: directory, named: name, includeHidden: true)
+    }
+
     /// Walks `components` from the root; nil when any step is missing or not a directory.
     public func resolve(_ components: [String]) throws -> TreeEntry? {
         var current = try root()
