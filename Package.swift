@@ -39,11 +39,18 @@ let package = Package(
             pkgConfig: "fuse3",
             providers: [.apt(["libfuse3-dev"])]
         ),
+        .systemLibrary(
+            name: "CGPGME",
+            path: "Sources/CGPGME",
+            pkgConfig: "gpgme",
+            providers: [.apt(["libgpgme-dev"])]
+        ),
         .target(name: "CLinux", path: "Sources/CLinux"),
         .target(
             name: "Core",
             dependencies: [
                 "CArchive",
+                "CGPGME",
                 "CLinux",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -22,6 +22,12 @@ PACKAGES=(
     nfs-ganesha
     nfs-ganesha-vfs
     libnfs-utils
+    libgpgme-dev
+    gnupg
+    gpgv
+    apt-utils
+    dpkg-dev
+    reprepro
 )
 
 is_installed() {
