@@ -110,7 +110,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ArtifactCLITests",
-            dependencies: ["ArtifactCLI", "ArtifactClient", "CoreTesting"],
+            dependencies: ["ArtifactCLI", "ArtifactClient", "Core", "CoreTesting"],
             swiftSettings: strict
         ),
     ]

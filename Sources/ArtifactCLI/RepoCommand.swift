@@ -26,10 +26,13 @@ struct RepoCommand: ParsableCommand {
         @OptionGroup var client: ClientOptions
         @Option(help: "Repository format: tar, apt or pypi.") var provider: String
         @Flag(help: "Let a different file replace one with the same name.") var allowOverwrite = false
+        @Option(help: "apt only: signing key type, ed25519 (default) or rsa4096.") var keyAlgorithm: String?
         @Argument(help: "Repository name.") var name: String
 
         func run() throws {
-            let body = try JSONSerialization.data(withJSONObject: ["provider": provider, "name": name, "allowOverwrite": allowOverwrite])
+            var request: [String: Any] = ["provider": provider, "name": name, "allowOverwrite": allowOverwrite]
+            if let keyAlgorithm { request["keyAlgorithm"] = keyAlgorithm }
+            let body = try JSONSerialization.data(withJSONObject: request)
             _ = try client.send("POST", "/api/repos", body: .bytes(Array(body)), extraHeaders: ["Content-Type: application/json"])
             print("created \(provider)/\(name)")
         }

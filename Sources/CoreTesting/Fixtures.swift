@@ -64,11 +64,13 @@ public enum Fixtures {
     }
 
     /// Repositories over an in-memory catalogue and blob store with a real spool directory, publishing fast.
-    public static func repositories(_ scratch: ScratchDirectory, blobs: InMemoryBlobStore = InMemoryBlobStore()) throws -> Repositories {
+    public static func repositories(_ scratch: ScratchDirectory, blobs: InMemoryBlobStore = InMemoryBlobStore(),
+                                    keys: FakeKeyStore = FakeKeyStore()) throws -> Repositories {
         var configuration = Repositories.Configuration()
         configuration.publishQuietDelay = .milliseconds(20)
         configuration.publishMaxDelay = .milliseconds(100)
         return Repositories(metadata: try SQLiteMetadataStore(), blobs: blobs, spool: try Spool(directory: scratch.file("spool")),
-                            providers: [TarballProvider()], configuration: configuration, logger: Logger(label: "test"))
+                            providers: [TarballProvider(), AptProvider(keys: keys)], configuration: configuration,
+                            logger: Logger(label: "test"))
     }
 }

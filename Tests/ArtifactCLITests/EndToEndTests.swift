@@ -273,12 +273,13 @@ final class OutputCollector: @unchecked Sendable {
 }
 
 /// Runs a program to completion and returns its exit status and output.
-func run(_ arguments: [String], executable: String,
+func run(_ arguments: [String], executable: String, directory: String? = nil, environment: [String: String] = [:],
          timeout: Duration = .seconds(120)) async throws -> (status: Int32, stdout: String, stderr: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
-    process.environment = Tools.environment()
+    process.environment = Tools.environment(environment)
+    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
     process.standardInput = FileHandle.nullDevice
     let outPipe = Pipe(), errPipe = Pipe()
     process.standardOutput = outPipe

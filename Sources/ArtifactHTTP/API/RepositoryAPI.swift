@@ -32,6 +32,8 @@ struct CreateRepositoryRequest: Codable, Sendable {
     let provider: String
     let name: String
     var allowOverwrite: Bool?
+    /// apt only: `ed25519` (default) or `rsa4096`.
+    var keyAlgorithm: String?
 }
 
 /// `/api/…` routes.
@@ -53,7 +55,15 @@ struct RepositoryAPI: Sendable {
                 throw HTTPFailure(.badRequest, #"expected JSON {"provider": "tar", "name": "…"}"#)
             }
             let (kind, name) = try UploadHandlers.repository([create.provider, create.name])
-            let record = try await executor.run { try repositories.createRepository(kind, name, allowOverwrite: create.allowOverwrite ?? false) }
+            var options = RepositoryOptions(allowOverwrite: create.allowOverwrite ?? false)
+            if let algorithm = create.keyAlgorithm {
+                guard let parsed = KeyAlgorithm(rawValue: algorithm) else {
+                    throw HTTPFailure(.badRequest, "keyAlgorithm must be one of: \(KeyAlgorithm.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                options.keyAlgorithm = parsed
+            }
+            let chosen = options
+            let record = try await executor.run { try repositories.createRepository(kind, name, options: chosen) }
             return try jsonResponse(try await executor.run { try Self.summary(record, repositories) }, status: .created)
         case (.delete, 2):
             try authorizer.authorize(request.headers)
@@ -68,9 +78,31 @@ struct RepositoryAPI: Sendable {
                 return try repositories.metadata.packages(repository: record.id).map { Self.summary($0, record) }
             }
             return try jsonResponse(packages)
+        case (.get, 3) where components[2] == "key", (.head, 3) where components[2] == "key":
+            let name = try Self.aptRepositoryName(components)
+            guard let summary = try await executor.run({ try repositories.signingKey(name) }) else {
+                throw HTTPFailure(.notFound, "repository apt/\(name) has no signing key")
+            }
+            return try jsonResponse(summary)
+        case (.put, 3) where components[2] == "key":
+            try authorizer.authorize(request.headers)
+            let name = try Self.aptRepositoryName(components)
+            let body = try await request.body.collect(upTo: Self.keySizeMax)
+            let bytes = Array(buffer: body)
+            let summary = try await executor.run { try repositories.importSigningKey(name, bytes: bytes) }
+            return try jsonResponse(summary)
         default:
             throw HTTPFailure(.notFound, "no such API endpoint")
         }
+    }
+
+    /// An OpenPGP secret key with subkeys is a few KiB; anything near this is not a key.
+    static let keySizeMax = 1 << 20
+
+    static func aptRepositoryName(_ components: [String]) throws -> RepositoryName {
+        let (kind, name) = try UploadHandlers.repository(components)
+        guard kind == .apt else { throw HTTPFailure(.notFound, "only apt repositories have signing keys") }
+        return name
     }
 
     static func summary(_ record: RepositoryRecord, _ repositories: Repositories) throws -> RepositorySummary {

@@ -13,6 +13,7 @@ enum ContentType {
             (".asc", "text/plain; charset=utf-8"), (".gpg", "application/pgp-keys"),
             (".metadata", "text/plain; charset=utf-8"),
         ]
+        if name == "Release.gpg" { return "application/pgp-signature" }
         if let match = table.first(where: { name.hasSuffix($0.suffix) }) { return match.type }
         let plainText: Set<String> = ["SHA256SUMS", "Release", "InRelease", "Packages", "pubkey", "install"]
         return plainText.contains(name) ? "text/plain; charset=utf-8" : "application/octet-stream"

@@ -29,7 +29,8 @@ public protocol MetadataStore: Sendable {
 
     // MARK: Packages
     /// Records a package in one transaction. Same bytes under the same name: `.unchanged`. Different bytes:
-    /// replaces when `overwrite`, else throws `ArtifactError.conflict`.
+    /// replaces when `overwrite`, else throws `ArtifactError.conflict`. Another file with the same
+    /// `identity` in the directory is always a conflict.
     func insertPackage(_ package: NewPackage, overwrite: Bool) throws -> PackageInsertResult
     /// Records many packages in one transaction (bulk import): all of them, or none when one fails.
     func insertPackages(_ packages: [NewPackage], overwrite: Bool) throws -> [PackageInsertResult]
@@ -37,6 +38,8 @@ public protocol MetadataStore: Sendable {
     func package(directory: NodeID, filename: Filename) throws -> PackageRecord?
     /// All packages of a repository, ordered by node id.
     func packages(repository: NodeID) throws -> [PackageRecord]
+    /// Every drop directory of a repository as a path relative to it, including empty ones, sorted.
+    func dropDirectories(repository: NodeID) throws -> [[String]]
     /// Deletes a package; returns its record and the blob digest if that was its last reference.
     func deletePackage(id: NodeID) throws -> (PackageRecord, orphaned: SHA256Digest?)
     /// Stores client-set attributes (mtime, mode) of a package file.
@@ -48,6 +51,8 @@ public protocol MetadataStore: Sendable {
     func publish(repositoryID: NodeID, files: [GeneratedFileSpec], at: Date, keepGenerations: Int) throws
         -> (GenerationRecord, orphaned: [SHA256Digest])
     func currentGeneration(repositoryID: NodeID) throws -> GenerationRecord?
+    /// The files of the newest `limit` generations of a repository, newest first.
+    func recentGenerations(repositoryID: NodeID, limit: Int) throws -> [[GeneratedFileSpec]]
     /// Node ids of the files and directories of a generation (what a filesystem view must invalidate).
     func generatedNodes(generationID: Int64) throws -> [NodeID]
 

@@ -117,10 +117,13 @@ public struct NewPackage: Sendable {
     public var version: PackageVersion
     public var digests: FileDigests
     public var attributes: [String: String]
+    /// Unique within the drop directory when set (see `PackageDescription.identity`).
+    public var identity: String?
     public var uploadedAt: Date
 
     public init(repositoryID: NodeID, directoryID: NodeID, location: [String], filename: Filename, name: PackageName,
-                version: PackageVersion, digests: FileDigests, attributes: [String: String], uploadedAt: Date) {
+                version: PackageVersion, digests: FileDigests, attributes: [String: String], identity: String? = nil,
+                uploadedAt: Date) {
         self.repositoryID = repositoryID
         self.directoryID = directoryID
         self.location = location
@@ -129,6 +132,7 @@ public struct NewPackage: Sendable {
         self.version = version
         self.digests = digests
         self.attributes = attributes
+        self.identity = identity
         self.uploadedAt = uploadedAt
     }
 }

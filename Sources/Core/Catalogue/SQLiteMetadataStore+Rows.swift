@@ -142,11 +142,20 @@ extension SQLiteMetadataStore {
             """), arguments: [repositoryID, keep])
         guard !stale.isEmpty else { return [] }
         var candidates: [String] = []
+        var nodes = Set<NodeID>()
         for generation in stale {
             candidates += try String.fetchAll(db.cachedStatement(sql: """
                 SELECT blob_digest FROM generation_files WHERE generation_id = ? AND blob_digest IS NOT NULL
                 """), arguments: [generation])
+            nodes.formUnion(try NodeID.fetchAll(db.cachedStatement(sql: """
+                SELECT node_id FROM generation_files WHERE generation_id = ? AND blob_digest IS NOT NULL
+                """), arguments: [generation]))
             try db.cachedStatement(sql: "DELETE FROM generations WHERE id = ?").execute(arguments: [generation])
+        }
+        // Files no kept generation names any more (apt's old by-hash entries) would otherwise pile up as rows.
+        for node in nodes where try Row.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM generation_files WHERE node_id = ?"),
+                                                 arguments: [node]) == nil {
+            try db.cachedStatement(sql: "DELETE FROM nodes WHERE id = ? AND kind = 'generatedFile'").execute(arguments: [node])
         }
         return try dropUnreferencedBlobs(db, candidates)
     }

@@ -81,6 +81,14 @@ extension SQLiteMetadataStore {
                 CREATE INDEX generation_files_node ON generation_files(node_id);
                 """)
         }
+        migrator.registerMigration("v2-package-identity") { db in
+            // A provider-defined identity (apt: name_version_arch) that must be unique within a drop directory,
+            // enforced here so two concurrent ingests cannot both win.
+            try db.execute(sql: """
+                ALTER TABLE packages ADD COLUMN identity TEXT;
+                CREATE UNIQUE INDEX packages_identity ON packages(directory_id, identity) WHERE identity IS NOT NULL;
+                """)
+        }
         return migrator
     }
 }

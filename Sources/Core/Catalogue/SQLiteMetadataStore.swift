@@ -157,6 +157,12 @@ public final class SQLiteMetadataStore: MetadataStore {
                             arguments: [new.directoryID, new.filename.rawValue]) != nil {
             throw ArtifactError.conflict(filename: new.filename.rawValue, reason: "the name is used by a generated file")
         }
+        if let identity = new.identity, let other = try String.fetchOne(db.cachedStatement(sql: """
+            SELECT filename FROM packages WHERE directory_id = ? AND identity = ?
+            """), arguments: [new.directoryID, identity]) {
+            throw ArtifactError.conflict(filename: new.filename.rawValue,
+                                         reason: "\(identity) is already in this directory as \(other)")
+        }
         try db.cachedStatement(sql: "INSERT INTO blobs (digest, size) VALUES (?, ?) ON CONFLICT DO NOTHING").execute(
                        arguments: [new.digests.sha256.hex, new.digests.size])
         try db.cachedStatement(sql: "INSERT INTO nodes (parent_id, name, kind, repository_id, created_at) VALUES (?, ?, 'package', ?, ?)").execute(
@@ -165,12 +171,12 @@ public final class SQLiteMetadataStore: MetadataStore {
         try Self.touch(db, directory: new.directoryID, at: new.uploadedAt)
         try db.cachedStatement(sql: """
             INSERT INTO packages (id, repository_id, directory_id, location, filename, name, version, blob_digest,
-                size, md5, sha1, sha512, attributes, uploaded_at, modified_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                size, md5, sha1, sha512, attributes, identity, uploaded_at, modified_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [id, new.repositoryID, new.directoryID, new.location.joined(separator: "/"),
                              new.filename.rawValue, new.name.rawValue, new.version.rawValue, new.digests.sha256.hex,
                              new.digests.size, new.digests.md5, new.digests.sha1, new.digests.sha512,
-                             Self.encodeAttributes(new.attributes), new.uploadedAt.timeIntervalSince1970,
+                             Self.encodeAttributes(new.attributes), new.identity, new.uploadedAt.timeIntervalSince1970,
                              new.uploadedAt.timeIntervalSince1970])
         if let replaced { _ = try Self.dropUnreferencedBlobs(db, [replaced.digests.sha256.hex]) }
         return .inserted(try Self.package(db, id: id)!, replaced: replaced)
@@ -188,6 +194,22 @@ public final class SQLiteMetadataStore: MetadataStore {
         try db.read { db in
             try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM packages WHERE repository_id = ? ORDER BY id"), arguments: [repository])
                 .map(Self.packageRecord)
+        }
+    }
+
+    public func dropDirectories(repository: NodeID) throws -> [[String]] {
+        try db.read { db in
+            let rows = try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT id, parent_id, name, kind FROM nodes WHERE repository_id = ? AND kind IN ('directory', 'dropDirectory')
+                """), arguments: [repository])
+            let byID = Dictionary(uniqueKeysWithValues: rows.map { ($0["id"] as NodeID, $0) })
+            func path(_ id: NodeID) -> [String] {
+                guard id != repository, let row = byID[id] else { return [] }
+                return path(row["parent_id"]) + [row["name"]]
+            }
+            return rows.filter { ($0["kind"] as String) == NodeKind.dropDirectory.rawValue }
+                .map { path($0["id"]) }
+                .sorted { $0.lexicographicallyPrecedes($1) }
         }
     }
 
@@ -258,6 +280,31 @@ public final class SQLiteMetadataStore: MetadataStore {
                 SELECT g.* FROM generations g JOIN repositories r ON r.current_generation_id = g.id WHERE r.id = ?
                 """), arguments: [repositoryID]).map {
                 GenerationRecord(id: $0["id"], repositoryID: $0["repository_id"], createdAt: Date(timeIntervalSince1970: $0["created_at"]))
+            }
+        }
+    }
+
+    public func recentGenerations(repositoryID: NodeID, limit: Int) throws -> [[GeneratedFileSpec]] {
+        try db.read { db in
+            let generations = try Int64.fetchAll(db.cachedStatement(sql: """
+                SELECT id FROM generations WHERE repository_id = ? ORDER BY id DESC LIMIT ?
+                """), arguments: [repositoryID, limit])
+            guard !generations.isEmpty else { return [] }
+            let nodes = try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT id, parent_id, name FROM nodes WHERE repository_id = ? AND kind IN ('generatedFile', 'generatedDirectory')
+                """), arguments: [repositoryID])
+            let byID = Dictionary(uniqueKeysWithValues: nodes.map { ($0["id"] as NodeID, (parent: $0["parent_id"] as NodeID, name: $0["name"] as String)) })
+            func path(_ id: NodeID) -> [String] {
+                guard let node = byID[id] else { return [] }
+                return path(node.parent) + [node.name]
+            }
+            return try generations.map { generation in
+                try Row.fetchAll(db.cachedStatement(sql: """
+                    SELECT node_id, blob_digest, size, hidden FROM generation_files WHERE generation_id = ? AND blob_digest IS NOT NULL
+                    """), arguments: [generation]).compactMap { row -> GeneratedFileSpec? in
+                    guard let digest = SHA256Digest(hex: row["blob_digest"]) else { return nil }
+                    return GeneratedFileSpec(path: path(row["node_id"]), digest: digest, size: row["size"], hidden: row["hidden"])
+                }
             }
         }
     }

@@ -7,11 +7,15 @@ public struct PackageDescription: Sendable, Equatable {
     public var version: PackageVersion
     /// Stored with the package and given back to `buildIndexes` (so indexes never re-read blobs).
     public var attributes: [String: String]
+    /// What makes the package unique within its drop directory besides the file name (apt's
+    /// `name_version_arch`): a second file with the same identity is a conflict. Nil when only names matter.
+    public var identity: String?
 
-    public init(name: PackageName, version: PackageVersion, attributes: [String: String] = [:]) {
+    public init(name: PackageName, version: PackageVersion, attributes: [String: String] = [:], identity: String? = nil) {
         self.name = name
         self.version = version
         self.attributes = attributes
+        self.identity = identity
     }
 }
 
@@ -27,15 +31,67 @@ public struct DeclaredIdentity: Sendable, Equatable {
 
 /// An index file produced by publishing, relative to the repository directory.
 public struct GeneratedFile: Sendable, Equatable {
+    public enum Content: Sendable, Equatable {
+        /// New bytes, stored as a blob by the publish.
+        case bytes([UInt8])
+        /// A blob an earlier generation already stored (apt's `by-hash` files of older indexes).
+        case stored(SHA256Digest, size: Int64)
+    }
+
     public let path: [String]
-    public let bytes: [UInt8]
+    public let content: Content
     /// Reachable by name but not listed.
     public let hidden: Bool
 
     public init(path: [String], bytes: [UInt8], hidden: Bool = false) {
         self.path = path
-        self.bytes = bytes
+        self.content = .bytes(bytes)
         self.hidden = hidden
+    }
+
+    public init(path: [String], stored digest: SHA256Digest, size: Int64, hidden: Bool = false) {
+        self.path = path
+        self.content = .stored(digest, size: size)
+        self.hidden = hidden
+    }
+
+    /// The bytes, when this publish produced them.
+    public var bytes: [UInt8]? {
+        if case .bytes(let bytes) = content { return bytes }
+        return nil
+    }
+}
+
+/// What an index builder reads: catalogue rows only, never package blobs.
+public struct IndexInput: Sendable {
+    public let repository: RepositoryRecord
+    /// Every package of the repository, by ascending node id.
+    public let packages: [PackageRecord]
+    /// Every drop directory of the repository relative to it, including empty ones (apt's new components).
+    public let dropDirectories: [[String]]
+    /// Files of the most recent generations, newest first (what `by-hash` keeps reachable).
+    public let recentGenerations: [[GeneratedFileSpec]]
+    public let now: Date
+
+    public init(repository: RepositoryRecord, packages: [PackageRecord], dropDirectories: [[String]] = [],
+                recentGenerations: [[GeneratedFileSpec]] = [], now: Date) {
+        self.repository = repository
+        self.packages = packages
+        self.dropDirectories = dropDirectories
+        self.recentGenerations = recentGenerations
+        self.now = now
+    }
+}
+
+/// Choices made when a repository is created (from the API or the CLI; `mkdir` uses the defaults).
+public struct RepositoryOptions: Sendable, Equatable {
+    public var allowOverwrite: Bool
+    /// Signing key type for formats that sign their indexes; nil is the provider's default.
+    public var keyAlgorithm: KeyAlgorithm?
+
+    public init(allowOverwrite: Bool = false, keyAlgorithm: KeyAlgorithm? = nil) {
+        self.allowOverwrite = allowOverwrite
+        self.keyAlgorithm = keyAlgorithm
     }
 }
 
@@ -58,6 +114,18 @@ public protocol PackageProvider: Sendable {
     func inspect(fileAt path: String, filename: Filename, location: [String], declared: DeclaredIdentity?)
         throws(ArtifactError) -> PackageDescription
 
-    /// Builds every generated file of a repository from its catalogue rows. Pure: same rows, same bytes.
-    func buildIndexes(repository: RepositoryRecord, packages: [PackageRecord], at: Date) throws -> [GeneratedFile]
+    /// Builds every generated file of a repository from its catalogue rows. Pure apart from signing:
+    /// same rows, same bytes.
+    func buildIndexes(_ input: IndexInput) throws -> [GeneratedFile]
+
+    /// Prepares per-repository state (apt's signing key) right after the repository row is created;
+    /// a failure deletes the repository again.
+    func repositoryCreated(_ repository: RepositoryRecord, options: RepositoryOptions) throws
+    /// Drops per-repository state after the repository is deleted.
+    func repositoryDeleted(_ repository: RepositoryRecord)
+}
+
+extension PackageProvider {
+    public func repositoryCreated(_ repository: RepositoryRecord, options: RepositoryOptions) throws {}
+    public func repositoryDeleted(_ repository: RepositoryRecord) {}
 }

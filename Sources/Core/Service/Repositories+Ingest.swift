@@ -52,7 +52,7 @@ extension Repositories {
                 try metadata.insertPackage(NewPackage(
                     repositoryID: target.repository.id, directoryID: target.directoryID, location: target.location,
                     filename: filename, name: description.name, version: description.version, digests: digests,
-                    attributes: description.attributes, uploadedAt: Date()), overwrite: target.repository.allowOverwrite)
+                    attributes: description.attributes, identity: description.identity, uploadedAt: Date()), overwrite: target.repository.allowOverwrite)
             }
         }
         switch result {

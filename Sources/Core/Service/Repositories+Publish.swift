@@ -18,15 +18,30 @@ extension Repositories {
         let provider = try provider(repository.provider)
         let now = Date()
         let packages = try metadata.packages(repository: repositoryID)
-        let files = try provider.buildIndexes(repository: repository, packages: packages, at: now)
-        let digests = files.map { SHA256Digest(of: $0.bytes) }
+        let input = IndexInput(repository: repository, packages: packages,
+                               dropDirectories: try metadata.dropDirectories(repository: repositoryID),
+                               recentGenerations: try metadata.recentGenerations(repositoryID: repositoryID,
+                                                                                 limit: configuration.keepGenerations),
+                               now: now)
+        let files = try provider.buildIndexes(input)
+        let digests = files.map { file -> SHA256Digest in
+            switch file.content {
+            case .bytes(let bytes): return SHA256Digest(of: bytes)
+            case .stored(let digest, _): return digest
+            }
+        }
         // Index blobs are shared between repositories (an empty SHA256SUMS is the same everywhere): hold them
         // against orphan deletion from the blob write until the generation that references them commits.
         let (generation, orphans) = try deletionGuard.referencing(digests) { () throws -> (GenerationRecord, orphaned: [SHA256Digest]) in
             var specs: [GeneratedFileSpec] = []
-            for file in files {
-                let digest = try blobs.put(file.bytes)
-                specs.append(GeneratedFileSpec(path: file.path, digest: digest, size: Int64(file.bytes.count), hidden: file.hidden))
+            for (file, digest) in zip(files, digests) {
+                switch file.content {
+                case .bytes(let bytes):
+                    if try !blobs.contains(digest) { _ = try blobs.put(bytes) }
+                    specs.append(GeneratedFileSpec(path: file.path, digest: digest, size: Int64(bytes.count), hidden: file.hidden))
+                case .stored(_, let size):
+                    specs.append(GeneratedFileSpec(path: file.path, digest: digest, size: size, hidden: file.hidden))
+                }
             }
             return try metadata.publish(repositoryID: repositoryID, files: specs, at: now, keepGenerations: configuration.keepGenerations)
         }

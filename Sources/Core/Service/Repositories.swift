@@ -77,15 +77,24 @@ public final class Repositories: Sendable {
 
     // MARK: - Repositories
 
-    /// Creates an empty repository and publishes its (empty) indexes; throws `.alreadyExists`.
+    /// Creates an empty repository, lets its provider prepare it (apt: a signing key) and publishes its
+    /// (empty) indexes; throws `.alreadyExists`. If preparing fails, the repository is deleted again.
     @discardableResult
-    public func createRepository(_ kind: ProviderKind, _ name: RepositoryName, allowOverwrite: Bool = false) throws -> RepositoryRecord {
-        _ = try provider(kind)
+    public func createRepository(_ kind: ProviderKind, _ name: RepositoryName, options: RepositoryOptions = .init()) throws -> RepositoryRecord {
+        let provider = try provider(kind)
         let record = try storage("create repository") {
-            try metadata.createRepository(provider: kind, name: name, allowOverwrite: allowOverwrite, at: Date())
+            try metadata.createRepository(provider: kind, name: name, allowOverwrite: options.allowOverwrite, at: Date())
+        }
+        do {
+            try provider.repositoryCreated(record, options: options)
+            try publishNow(repositoryID: record.id)
+        } catch {
+            _ = try? metadata.deleteRepository(id: record.id)
+            provider.repositoryDeleted(record)
+            logger.error("repository not created", metadata: ["repo.name": "\(name)", "error": "\(error)"])
+            throw error
         }
         logger.info("repository created", metadata: ["repo.provider": "\(kind)", "repo.name": "\(name)"])
-        try publishNow(repositoryID: record.id)
         return record
     }
 
@@ -101,6 +110,7 @@ public final class Repositories: Sendable {
         }
         let orphans = try storage("delete repository") { try metadata.deleteRepository(id: record.id) }
         deleteOrphans(orphans)
+        try provider(kind).repositoryDeleted(record)
         logger.info("repository deleted", metadata: ["repo.provider": "\(kind)", "repo.name": "\(name)"])
     }
 

@@ -102,8 +102,8 @@ public struct TarballProvider: PackageProvider {
         }
     }
 
-    public func buildIndexes(repository: RepositoryRecord, packages: [PackageRecord], at: Date) throws -> [GeneratedFile] {
-        [GeneratedFile(path: [Self.checksumsName], bytes: Array(Self.checksums(packages).utf8))]
+    public func buildIndexes(_ input: IndexInput) throws -> [GeneratedFile] {
+        [GeneratedFile(path: [Self.checksumsName], bytes: Array(Self.checksums(input.packages).utf8))]
     }
 
     /// `sha256sum`-compatible lines, sorted by file name.

@@ -1,0 +1,2 @@
+// TEMPORARY until the gpgme layer lands.
+public enum KeyAlgorithm: String, Sendable, CaseIterable { case ed25519, rsa4096 }

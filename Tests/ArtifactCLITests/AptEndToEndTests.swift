@@ -1,0 +1,356 @@
+// Live apt tests: real .debs from dpkg-deb, real apt-get, gpgv and apt-ftparchive against the running server.
+import Core
+import CoreTesting
+import Foundation
+import Testing
+
+@Suite(.serialized) struct AptEndToEndTests {
+    static let gpgv = "/usr/bin/gpgv"
+    static let ftparchive = "/usr/bin/apt-ftparchive"
+
+    // Goal: apt-get trusts the signed repository, resolves across components and architectures, and
+    // downloads byte-identical packages; gpgv verifies both signatures; every Release checksum is right.
+    @Test func aptGetInstallsFromSignedRepository() async throws {
+        let binary = try EndToEndTests.binary()
+        let work = try Workspace()
+        defer { work.remove() }
+        let debs = DebBuilder(work: work)
+        let hello = try await debs.build("hello", "1:2.0+dfsg-1~bpo12+1", "amd64", fields: [("Depends", "hello-data (>= 1.0~rc1)")])
+        let helloArm = try await debs.build("hello", "1:2.0+dfsg-1~bpo12+1", "arm64", compression: "gzip")
+        let data = try await debs.build("hello-data", "1.0~rc1", "all", compression: "zstd")
+        let tool = try await debs.build("tool", "0.1", "amd64", compression: "none")
+        try await EndToEndTests.withServer(binary, work) { server in
+            let pool = server.url + "/apt/signed/pool/stable"
+            for (file, component) in [(hello, "main"), (helloArm, "main"), (data, "main"), (tool, "contrib")] {
+                let answer = try await put(file, to: "\(pool)/\(component)/\(URL(fileURLWithPath: file).lastPathComponent)")
+                #expect(answer.code == 201, "PUT \(file): \(answer.body)")
+            }
+            let keyring = work.path("keyring.gpg")
+            try await fetch(server.url + "/apt/signed/keyring.gpg", to: keyring)
+
+            let apt = try IsolatedApt(work)
+            try apt.writeSource("deb [signed-by=\(keyring)] \(server.url)/apt/signed stable main contrib")
+            let update = try await apt.aptGet(["update"])
+            #expect(update.status == 0, "apt-get update: \(update.stdout)\n\(update.stderr)")
+            #expect(!update.stderr.contains("W:"), "apt-get update warned: \(update.stderr)")
+
+            let download = try await apt.aptGet(["download", "hello", "tool"])
+            #expect(download.status == 0, "apt-get download: \(download.stderr)")
+            let downloaded = try FileManager.default.contentsOfDirectory(atPath: apt.root + "/download").sorted()
+            #expect(downloaded == ["hello_1%3a2.0+dfsg-1~bpo12+1_amd64.deb", "tool_0.1_amd64.deb"])
+            for name in downloaded {
+                let original = name.hasPrefix("hello") ? hello : tool
+                #expect(try Workspace.bytes(at: apt.root + "/download/" + name) == Workspace.bytes(at: original))
+            }
+            let install = try await apt.aptGet(["install", "--download-only", "-y", "hello"])
+            #expect(install.status == 0, "apt-get install: \(install.stderr)")
+            let archives = try FileManager.default.contentsOfDirectory(atPath: apt.root + "/cache/archives")
+            #expect(archives.contains { $0.hasPrefix("hello-data_1.0~rc1_all") }, "dependency not fetched: \(archives)")
+
+            let armPackages = try await fetchText(server.url + "/apt/signed/dists/stable/main/binary-arm64/Packages")
+            let armNames = deb822Paragraphs(armPackages).map { "\($0["Package"] ?? "")/\($0["Architecture"] ?? "")" }.sorted()
+            #expect(armNames == ["hello-data/all", "hello/arm64"])
+
+            try await Self.verifySignatures(server.url + "/apt/signed/dists/stable", keyring: keyring, work: work)
+            try await Self.verifyReleaseChecksums(server.url + "/apt/signed/dists/stable", work: work)
+        }
+    }
+
+    // Goal: each Packages stanza has the fields and values apt-ftparchive writes for the same files.
+    @Test func packagesMatchAptFtparchive() async throws {
+        let binary = try EndToEndTests.binary()
+        let work = try Workspace()
+        defer { work.remove() }
+        let debs = DebBuilder(work: work)
+        let files = [
+            try await debs.build("alpha", "1.0-1", "amd64", fields: [("Section", "utils"), ("Priority", "optional"),
+                                                                    ("Installed-Size", "12"), ("Depends", "libc6 (>= 2.36), beta | gamma"),
+                                                                    ("Homepage", "https://example.com/alpha")]),
+            try await debs.build("beta", "2:0.9~beta2+git20240101-3", "all", fields: [("Multi-Arch", "foreign"), ("X-Custom", "kept")],
+                                 compression: "gzip"),
+            try await debs.build("gamma", "3.1", "arm64", fields: [("Description", "gamma\n long text\n .\n more")], compression: "zstd"),
+        ]
+        try await EndToEndTests.withServer(binary, work) { server in
+            let mirror = work.path("ftparchive")
+            try FileManager.default.createDirectory(atPath: mirror + "/pool/stable/main", withIntermediateDirectories: true)
+            for file in files {
+                let name = URL(fileURLWithPath: file).lastPathComponent
+                #expect(try await put(file, to: "\(server.url)/apt/cmp/pool/stable/main/\(name)").code == 201)
+                try FileManager.default.copyItem(atPath: file, toPath: mirror + "/pool/stable/main/" + name)
+            }
+            let reference = try await run(["packages", "pool/stable/main"], executable: Self.ftparchive, directory: mirror)
+            #expect(reference.status == 0, "apt-ftparchive: \(reference.stderr)")
+            var ours: [[String: String]] = []
+            for architecture in ["amd64", "arm64", "all"] {
+                ours += deb822Paragraphs(try await fetchText("\(server.url)/apt/cmp/dists/stable/main/binary-\(architecture)/Packages"))
+            }
+            let unique = Dictionary(ours.map { ("\($0["Package"]!)/\($0["Architecture"]!)", $0) }, uniquingKeysWith: { a, b in
+                #expect(a == b, "the same package differs between indexes")
+                return a
+            })
+            let expected = Dictionary(uniqueKeysWithValues: deb822Paragraphs(reference.stdout).map { ("\($0["Package"]!)/\($0["Architecture"]!)", $0) })
+            #expect(unique.keys.sorted() == expected.keys.sorted())
+            for (key, stanza) in expected {
+                #expect(unique[key] == stanza, "stanza \(key) differs from apt-ftparchive")
+            }
+        }
+    }
+
+    // Goal: each kind of bad .deb gets a clear 4xx, nothing is published, and the signed indexes stay valid.
+    @Test func badDebsAreRefusedAndIndexesStayValid() async throws {
+        let binary = try EndToEndTests.binary()
+        let work = try Workspace()
+        defer { work.remove() }
+        let debs = DebBuilder(work: work)
+        let good = try await debs.build("good", "1.0", "amd64")
+        let goodBytes = try Workspace.bytes(at: good)
+        let sameIdentity = try await debs.build("good", "1.0", "amd64", fileName: "good-rebuilt.deb", payload: "other bytes")
+        let tarball = try await work.tarball("tarball.deb", seed: 7)
+        let truncated = try work.write("truncated.deb", Array(goodBytes.prefix(goodBytes.count / 2)))
+        let badVersion = try await debs.build("badver", "1.0", "amd64", fileName: "badver.deb")
+        try Self.rewriteControl(of: badVersion, work: work) { $0.replacingOccurrences(of: "Version: 1.0", with: "Version: a1.0 beta") }
+        let noArch = try await debs.build("noarch", "1.0", "amd64", fileName: "noarch.deb")
+        try Self.rewriteControl(of: noArch, work: work) { $0.replacingOccurrences(of: "Architecture: amd64\n", with: "") }
+        let huge = try await debs.build("huge", "1.0", "amd64", fields: [("Description", "huge\n " + String(repeating: "x", count: 10 << 20))],
+                                        fileName: "huge.deb")
+        let cases: [(file: String, code: Int, reason: String)] = [
+            (tarball, 400, "not an ar archive"), (truncated, 400, ""), (badVersion, 400, "version"),
+            (noArch, 400, "Architecture"), (huge, 400, "control file"), (sameIdentity, 409, "good_1.0_amd64"),
+        ]
+        try await EndToEndTests.withServer(binary, work) { server in
+            let pool = server.url + "/apt/strict/pool/stable/main/"
+            #expect(try await put(good, to: pool + "good_1.0_amd64.deb").code == 201)
+            let before = try await fetchText(server.url + "/apt/strict/dists/stable/InRelease")
+            for bad in cases {
+                let name = URL(fileURLWithPath: bad.file).lastPathComponent
+                let answer = try await put(bad.file, to: pool + name)
+                #expect(answer.code == bad.code, "\(name): \(answer.body)")
+                #expect(answer.body.contains(bad.reason), "\(name): \(answer.body)")
+                let listing = try await fetchText(pool)
+                #expect(!listing.contains(name) || name == "good_1.0_amd64.deb", "\(name) is half-visible")
+            }
+            try await Task.sleep(for: .milliseconds(800))
+            let after = try await fetchText(server.url + "/apt/strict/dists/stable/InRelease")
+            #expect(after == before, "a refused upload republished the indexes")
+            let packages = try await fetchText(server.url + "/apt/strict/dists/stable/main/binary-amd64/Packages")
+            #expect(deb822Paragraphs(packages).map { $0["Package"] } == ["good"])
+            let keyring = work.path("strict.gpg")
+            try await fetch(server.url + "/apt/strict/keyring.gpg", to: keyring)
+            try await Self.verifySignatures(server.url + "/apt/strict/dists/stable", keyring: keyring, work: work)
+        }
+    }
+
+    // Goal: apt notices a changed index (hash mismatch) and a changed InRelease (bad signature).
+    @Test func tamperingIsDetectedByApt() async throws {
+        let binary = try EndToEndTests.binary()
+        let work = try Workspace()
+        defer { work.remove() }
+        let deb = try await DebBuilder(work: work).build("honest", "1.0", "amd64")
+        try await EndToEndTests.withServer(binary, work) { server in
+            #expect(try await put(deb, to: server.url + "/apt/t/pool/stable/main/honest_1.0_amd64.deb").code == 201)
+            let keyring = work.path("t.gpg")
+            try await fetch(server.url + "/apt/t/keyring.gpg", to: keyring)
+            let mirror = work.path("mirror")
+            let dist = mirror + "/apt/t/dists/stable"
+            try FileManager.default.createDirectory(atPath: dist + "/main/binary-amd64", withIntermediateDirectories: true)
+            for file in ["InRelease", "Release", "Release.gpg"] { try await fetch("\(server.url)/apt/t/dists/stable/\(file)", to: dist + "/" + file) }
+            let packages = try await fetchText(server.url + "/apt/t/dists/stable/main/binary-amd64/Packages")
+            try Data((packages + "Package: evil\nVersion: 6.6.6\nArchitecture: amd64\nFilename: pool/evil.deb\nSize: 1\n\n").utf8)
+                .write(to: URL(fileURLWithPath: dist + "/main/binary-amd64/Packages"))
+            let mirrorServer = try await StaticHTTPServer.start(root: mirror)
+            defer { mirrorServer.stop() }
+
+            let apt = try IsolatedApt(work)
+            try apt.writeSource("deb [signed-by=\(keyring)] \(mirrorServer.url)/apt/t stable main")
+            let tamperedIndex = try await apt.aptGet(["-o", "Acquire::By-Hash=no", "update"])
+            #expect(tamperedIndex.status != 0 || tamperedIndex.stderr.contains("E:"), "apt accepted a tampered Packages")
+            #expect(tamperedIndex.stderr.contains("Hash Sum mismatch") || tamperedIndex.stderr.contains("File has unexpected size"),
+                    "\(tamperedIndex.stderr)")
+
+            let inRelease = try String(contentsOfFile: dist + "/InRelease", encoding: .utf8)
+            try Data(inRelease.replacingOccurrences(of: "Suite: stable", with: "Suite: stab1e").utf8)
+                .write(to: URL(fileURLWithPath: dist + "/InRelease"))
+            let apt2 = try IsolatedApt(work, name: "apt2")
+            try apt2.writeSource("deb [signed-by=\(keyring)] \(mirrorServer.url)/apt/t stable main")
+            let tamperedRelease = try await apt2.aptGet(["update"])
+            #expect(tamperedRelease.stderr.contains("BADSIG") || tamperedRelease.stderr.contains("not signed")
+                    || tamperedRelease.stderr.contains("invalid"), "apt accepted a tampered InRelease: \(tamperedRelease.stderr)")
+        }
+    }
+
+    // Goal: deleting a package republishes; the install script sets up signed-by and apt-get update works;
+    // a second dist and an empty component made with mkdir-like uploads are published.
+    @Test func deleteRepublishesAndInstallScriptWorks() async throws {
+        let binary = try EndToEndTests.binary()
+        let work = try Workspace()
+        defer { work.remove() }
+        let debs = DebBuilder(work: work)
+        let one = try await debs.build("one", "1.0", "amd64")
+        let two = try await debs.build("two", "2.0", "all")
+        try await EndToEndTests.withServer(binary, work) { server in
+            let pool = server.url + "/apt/life/pool/testing/main/"
+            #expect(try await put(one, to: pool + "one_1.0_amd64.deb").code == 201)
+            #expect(try await put(two, to: pool + "two_2.0_all.deb").code == 201)
+            let delete = try await run(["-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "DELETE", pool + "one_1.0_amd64.deb"],
+                                       executable: Tools.curl)
+            #expect(delete.stdout == "200")
+            let packages = try await fetchText(server.url + "/apt/life/dists/testing/main/binary-amd64/Packages")
+            #expect(deb822Paragraphs(packages).map { $0["Package"] } == ["two"])
+
+            let script = work.path("install.sh")
+            try await fetch(server.url + "/apt/life/dists/testing/install", to: script)
+            let apt = try IsolatedApt(work)
+            let aptGet = ([IsolatedApt.aptGet] + apt.options).joined(separator: " ")
+            let etc = apt.root + "/etc"
+            let result = try await run([script, server.url], executable: "/bin/sh", directory: work.root.path,
+                                       environment: ["APT_ETC": etc, "APT_GET": aptGet + " -o Dir::Etc::SourceParts=\(etc)/sources.list.d"])
+            #expect(result.status == 0, "install script: \(result.stdout)\n\(result.stderr)")
+            let list = try String(contentsOfFile: etc + "/sources.list.d/artifactfs-life-testing.list", encoding: .utf8)
+            #expect(list == "deb [signed-by=\(etc)/keyrings/artifactfs-life.gpg] \(server.url)/apt/life testing main\n")
+            #expect(FileManager.default.fileExists(atPath: etc + "/keyrings/artifactfs-life.gpg"))
+            #expect(!result.stderr.contains("W:"), "\(result.stderr)")
+            #expect(!script.isEmpty)
+        }
+    }
+
+    // Goal: an imported key signs from then on; `key export` prints it; RSA 4096 is available on request.
+    @Test func keyImportAndExport() async throws {
+        let binary = try EndToEndTests.binary()
+        let work = try Workspace()
+        defer { work.remove() }
+        let gpgHome = work.path("gnupg")
+        try FileManager.default.createDirectory(atPath: gpgHome, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        defer { _ = try? Process.run(URL(fileURLWithPath: "/usr/bin/gpgconf"), arguments: ["--homedir", gpgHome, "--kill", "all"]).waitUntilExit() }
+        let gen = try await run(["--homedir", gpgHome, "--batch", "--passphrase", "", "--quick-gen-key", "Imported <imported@example.com>",
+                                 "ed25519", "sign", "never"], executable: "/usr/bin/gpg")
+        try #require(gen.status == 0, "gpg --quick-gen-key: \(gen.stderr)")
+        let secret = try await run(["--homedir", gpgHome, "--batch", "--armor", "--export-secret-keys"], executable: "/usr/bin/gpg")
+        let keyFile = try work.write("secret.asc", Array(secret.stdout.utf8))
+        let deb = try await DebBuilder(work: work).build("keyed", "1.0", "amd64")
+        try await EndToEndTests.withServer(binary, work) { server in
+            #expect(try await put(deb, to: server.url + "/apt/keyed/pool/stable/main/keyed_1.0_amd64.deb").code == 201)
+            let imported = try await run(["key", "import", "--server", server.url, "--repo", "keyed", keyFile], executable: binary)
+            #expect(imported.status == 0, "key import: \(imported.stderr)")
+            let exported = try await run(["key", "export", "--server", server.url, "--repo", "keyed", "--binary"], executable: binary)
+            #expect(exported.status == 0)
+            let reference = work.path("reference.gpg")
+            let export = try await run(["--homedir", gpgHome, "--batch", "--output", reference, "--export"], executable: "/usr/bin/gpg")
+            #expect(export.status == 0)
+            try await Self.verifySignatures(server.url + "/apt/keyed/dists/stable", keyring: reference, work: work)
+
+            let garbage = try work.write("garbage.asc", Array("-----BEGIN PGP PRIVATE KEY BLOCK-----\nnope\n".utf8))
+            let refused = try await run(["key", "import", "--server", server.url, "--repo", "keyed", garbage], executable: binary)
+            #expect(refused.status != 0)
+            try await Self.verifySignatures(server.url + "/apt/keyed/dists/stable", keyring: reference, work: work)
+
+            let rsa = try await run(["repo", "create", "--server", server.url, "--provider", "apt", "--key-algorithm", "rsa4096", "big"],
+                                    executable: binary, timeout: .seconds(180))
+            #expect(rsa.status == 0, "repo create rsa4096: \(rsa.stderr)")
+            let show = try await run(["key", "show", "--server", server.url, "--repo", "big"], executable: binary)
+            #expect(show.stdout.contains("rsa4096"), "key show: \(show.stdout)")
+        }
+    }
+
+    // MARK: - Checks
+
+    /// gpgv accepts InRelease and Release.gpg + Release with only `keyring` trusted.
+    static func verifySignatures(_ distURL: String, keyring: String, work: Workspace) async throws {
+        let directory = work.path("verify-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        for name in ["InRelease", "Release", "Release.gpg"] { try await fetch("\(distURL)/\(name)", to: "\(directory)/\(name)") }
+        let inRelease = try await run(["--keyring", keyring, "\(directory)/InRelease"], executable: gpgv)
+        #expect(inRelease.status == 0, "gpgv InRelease: \(inRelease.stderr)")
+        let detached = try await run(["--keyring", keyring, "\(directory)/Release.gpg", "\(directory)/Release"], executable: gpgv)
+        #expect(detached.status == 0, "gpgv Release.gpg: \(detached.stderr)")
+    }
+
+    /// Every file named in Release has the size and the MD5, SHA-1, SHA-256 and SHA-512 it claims; so do
+    /// its by-hash copies.
+    static func verifyReleaseChecksums(_ distURL: String, work: Workspace) async throws {
+        let release = try await fetchText(distURL + "/Release")
+        let fields = try #require(deb822Paragraphs(release).first)
+        var checked = 0
+        for (field, pick) in [("MD5Sum", \FileDigests.md5), ("SHA1", \.sha1), ("SHA512", \.sha512)] as [(String, KeyPath<FileDigests, String?>)] {
+            for line in (fields[field] ?? "").split(separator: "\n") {
+                let parts = line.split(separator: " ")
+                guard parts.count == 3 else { continue }
+                let local = work.path("sum-\(UUID().uuidString)")
+                try await fetch("\(distURL)/\(parts[2])", to: local)
+                let digests = try MultiHasher.digest(ofFileAt: local, kinds: .apt)
+                #expect(digests[keyPath: pick] == String(parts[0]), "\(field) of \(parts[2])")
+                #expect(String(digests.size) == String(parts[1]), "size of \(parts[2])")
+                checked += 1
+            }
+        }
+        for line in (fields["SHA256"] ?? "").split(separator: "\n") {
+            let parts = line.split(separator: " ")
+            guard parts.count == 3 else { continue }
+            let local = work.path("sum-\(UUID().uuidString)")
+            try await fetch("\(distURL)/\(parts[2])", to: local)
+            #expect(try MultiHasher.digest(ofFileAt: local).sha256.hex == String(parts[0]), "SHA256 of \(parts[2])")
+            if parts[2].hasSuffix("Packages.xz") {
+                let directory = (parts[2] as Substring).split(separator: "/").dropLast().joined(separator: "/")
+                try await fetch("\(distURL)/\(directory)/by-hash/SHA256/\(parts[0])", to: local)
+                #expect(try MultiHasher.digest(ofFileAt: local).sha256.hex == String(parts[0]), "by-hash of \(parts[2])")
+            }
+            checked += 1
+        }
+        #expect(checked >= 4 * 8, "Release lists too few files: \(release)")
+    }
+
+    /// Unpacks a .deb, lets `edit` change its control file, and packs it again with dpkg-deb (no checks).
+    static func rewriteControl(of deb: String, work: Workspace, _ edit: (String) -> String) throws {
+        let root = work.path("rewrite-\(UUID().uuidString)")
+        try runSync([DebBuilder.dpkgDeb, "-R", deb, root])
+        let control = root + "/DEBIAN/control"
+        try Data(edit(try String(contentsOfFile: control, encoding: .utf8)).utf8).write(to: URL(fileURLWithPath: control))
+        try runSync([DebBuilder.dpkgDeb, "--build", "--nocheck", "--root-owner-group", root, deb])
+    }
+}
+
+/// Runs a short command synchronously (fixture preparation only).
+func runSync(_ command: [String]) throws {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: command[0])
+    process.arguments = Array(command.dropFirst())
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else { throw E2EFailure("\(command.joined(separator: " ")) failed") }
+}
+
+/// `python3 -m http.server` over a directory: serves a tampered copy of a repository.
+final class StaticHTTPServer {
+    let process: Process
+    let url: String
+
+    private init(process: Process, url: String) {
+        self.process = process
+        self.url = url
+    }
+
+    static func start(root: String) async throws -> StaticHTTPServer {
+        let port = Int.random(in: 20000...40000)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-m", "http.server", "--bind", "127.0.0.1", "--directory", root, String(port)]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let url = "http://127.0.0.1:\(port)"
+        for _ in 0..<100 {
+            if try await run(["-sf", "-o", "/dev/null", url + "/"], executable: Tools.curl).status == 0 {
+                return StaticHTTPServer(process: process, url: url)
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        process.terminate()
+        throw E2EFailure("python3 -m http.server did not start")
+    }
+
+    func stop() {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+    }
+}
