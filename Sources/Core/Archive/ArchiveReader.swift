@@ -39,6 +39,8 @@ public final class ArchiveReader {
     private var entry: OpaquePointer?
     private let budget: Int64
     private var consumed: Int64 = 0
+    /// A memory-backed reader's private copy of its input: libarchive reads it in place, so it lives until `close()`.
+    private var ownedBytes: UnsafeMutableRawBufferPointer?
 
     /// Opens a file. `decompressedBytesMax` bounds the bytes all entries together may expand to.
     public convenience init(path: String, formats: Formats, decompressedBytesMax: Int64) throws(ArchiveError) {
@@ -47,10 +49,26 @@ public final class ArchiveReader {
         }
     }
 
-    private init(formats: Formats, decompressedBytesMax: Int64, open: (OpaquePointer) -> Int32) throws(ArchiveError) {
-        guard let a = archive_read_new() else { throw ArchiveError("libarchive: out of memory") }
-        handle = a
+    /// Reads an archive held in memory (a member of another archive). The bytes are copied, so the caller's
+    /// array may go away; the copy is freed by `close()`.
+    public convenience init(bytes: [UInt8], formats: Formats, decompressedBytesMax: Int64) throws(ArchiveError) {
+        let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 16)
+        copy.copyBytes(from: bytes)
+        let count = bytes.count
+        try self.init(formats: formats, decompressedBytesMax: decompressedBytesMax, owning: copy) { a in
+            archive_read_open_memory(a, copy.baseAddress, count)
+        }
+    }
+
+    private init(formats: Formats, decompressedBytesMax: Int64, owning bytes: UnsafeMutableRawBufferPointer? = nil,
+                 open: (OpaquePointer) -> Int32) throws(ArchiveError) {
+        handle = archive_read_new()
         budget = decompressedBytesMax
+        ownedBytes = bytes
+        guard let a = handle else {
+            close()
+            throw ArchiveError("libarchive: out of memory")
+        }
         // Only in-process decoders: `filter_all` could fall back to running external programs.
         archive_read_support_filter_gzip(a)
         archive_read_support_filter_bzip2(a)
@@ -60,7 +78,12 @@ public final class ArchiveReader {
         if formats.contains(.tar) { archive_read_support_format_tar(a) }
         if formats.contains(.zip) { archive_read_support_format_zip(a) }
         if formats.contains(.ar) { archive_read_support_format_ar(a) }
-        guard open(a) == ARCHIVE_OK else { throw currentError(default: "not a readable archive") }
+        guard open(a) == ARCHIVE_OK else {
+            let error = currentError(default: "not a readable archive")
+            // Freed here rather than left to deinit, so a failed open never holds the input copy.
+            close()
+            throw error
+        }
     }
 
     deinit { close() }
@@ -69,6 +92,10 @@ public final class ArchiveReader {
     public func close() {
         if let a = handle { archive_read_free(a) }
         handle = nil
+        entry = nil
+        // After the handle: libarchive may touch the input until `archive_read_free` returns.
+        ownedBytes?.deallocate()
+        ownedBytes = nil
     }
 
     /// The next entry header, or nil at a clean end. A truncated or corrupt stream throws.

@@ -1,0 +1,65 @@
+// dpkg's verrevcmp: alternating non-digit and digit runs; '~' sorts before everything, even the end.
+
+/// Version-part comparison shared by upstream and revision, and a hash that agrees with it.
+enum DebianVersionOrder {
+    /// dpkg's `verrevcmp` on two validated parts (ASCII only), negative/zero/positive.
+    static func compare(_ a: String, _ b: String) -> Int {
+        let a = Array(a.utf8), b = Array(b.utf8)
+        var i = 0, j = 0
+        while i < a.count || j < b.count {
+            // Non-digit run: character by character, a missing character weighing 0.
+            while (i < a.count && !isDigit(a[i])) || (j < b.count && !isDigit(b[j])) {
+                let ac = order(i < a.count ? a[i] : nil), bc = order(j < b.count ? b[j] : nil)
+                if ac != bc { return ac - bc }
+                i += 1
+                j += 1
+            }
+            // Digit run: numerically, so leading zeros do not count and an absent run equals 0.
+            while i < a.count && a[i] == UInt8(ascii: "0") { i += 1 }
+            while j < b.count && b[j] == UInt8(ascii: "0") { j += 1 }
+            var firstDifference = 0
+            while i < a.count && isDigit(a[i]) && j < b.count && isDigit(b[j]) {
+                if firstDifference == 0 { firstDifference = Int(a[i]) - Int(b[j]) }
+                i += 1
+                j += 1
+            }
+            if i < a.count && isDigit(a[i]) { return 1 }
+            if j < b.count && isDigit(b[j]) { return -1 }
+            if firstDifference != 0 { return firstDifference }
+        }
+        return 0
+    }
+
+    /// Hashes the runs `compare` looks at, normalised so that parts comparing equal hash equally:
+    /// digit runs without leading zeros, and trailing (empty, zero) run pairs dropped.
+    static func hashCanonical(_ part: String, into hasher: inout Hasher) {
+        var runs: [(letters: Substring.UTF8View, digits: Substring.UTF8View)] = []
+        var rest = Substring(part).utf8
+        while !rest.isEmpty {
+            let letters = rest.prefix { !isDigit($0) }
+            rest = rest.dropFirst(letters.count)
+            let digits = rest.prefix(while: isDigit)
+            rest = rest.dropFirst(digits.count)
+            runs.append((letters, digits.drop { $0 == UInt8(ascii: "0") }))
+        }
+        while let last = runs.last, last.letters.isEmpty, last.digits.isEmpty { runs.removeLast() }
+        hasher.combine(runs.count)
+        for run in runs {
+            hasher.combine(run.letters.count)
+            for byte in run.letters { hasher.combine(byte) }
+            hasher.combine(run.digits.count)
+            for byte in run.digits { hasher.combine(byte) }
+        }
+    }
+
+    private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+
+    /// dpkg's `order`: digits and the end weigh 0, letters their code, '~' -1, other symbols after letters.
+    private static func order(_ byte: UInt8?) -> Int {
+        guard let byte, !isDigit(byte) else { return 0 }
+        if (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) {
+            return Int(byte)
+        }
+        return byte == UInt8(ascii: "~") ? -1 : Int(byte) + 256
+    }
+}
