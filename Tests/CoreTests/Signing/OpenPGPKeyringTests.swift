@@ -5,7 +5,8 @@ import Foundation
 import Testing
 
 @Suite struct OpenPGPKeyringTests {
-    static let release = Array("Origin: artifactfs\nSuite: stable\nComponents: main\nSHA256:\n 0123 12 main/binary-amd64/Packages\n".utf8)
+    static let release = Array(
+        "Origin: artifactfs\nSuite: stable\nComponents: main\nSHA256:\n 0123 12 main/binary-amd64/Packages\n".utf8)
 
     /// A keyring in a fresh scratch home; `body` runs, then the home's agent is stopped whatever happened.
     func withKeyring(_ body: (OpenPGPKeyring, ScratchDirectory) throws -> Void) async throws {
