@@ -85,7 +85,9 @@ final class GPGContext {
             if let invalid = result.pointee.invalid_signers {
                 throw SigningError.gpgme("signing with key \(signer.fingerprint)", invalid.pointee.reason)
             }
-            if result.pointee.signatures == nil { throw SigningError("gpg made no signature with key \(signer.fingerprint)") }
+            if result.pointee.signatures == nil {
+                throw SigningError("gpg made no signature with key \(signer.fingerprint)")
+            }
         }
         return signature.contents()
     }
@@ -169,7 +171,7 @@ final class GPGKey {
             algorithm = String(cString: name)
             gpgme_free(name)
         }
-        let created = primary.map { Date(timeIntervalSince1970: TimeInterval($0.pointee.timestamp)) } ?? Date(timeIntervalSince1970: 0)
+        let created = Date(timeIntervalSince1970: TimeInterval(primary?.pointee.timestamp ?? 0))
         let expiresAt = primary?.pointee.expires ?? 0
         let userID = handle.pointee.uids?.pointee.uid.map { String(cString: $0) } ?? ""
         return SigningKeyInfo(fingerprint: fingerprint, algorithm: algorithm, userID: userID, created: created,

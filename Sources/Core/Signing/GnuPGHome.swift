@@ -70,11 +70,12 @@ enum GnuPGHome {
         let socket = home + "/S.gpg-agent.extra"
         guard socket.utf8.count > socketPathBytesMax else { return }
         var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: "/run/user/\(getuid())", isDirectory: &isDirectory), isDirectory.boolValue {
+        let runtimeDirectory = "/run/user/\(getuid())"
+        if FileManager.default.fileExists(atPath: runtimeDirectory, isDirectory: &isDirectory), isDirectory.boolValue {
             return
         }
         throw SigningError("GnuPG home \(home) is too long: its agent socket \(socket) would exceed "
-                           + "\(socketPathBytesMax) bytes and /run/user/\(getuid()) does not exist; use a shorter data path")
+                           + "\(socketPathBytesMax) bytes and \(runtimeDirectory) does not exist; use a shorter data path")
     }
 
     /// Creates a usable home at `home`: checks, directory, configuration files.

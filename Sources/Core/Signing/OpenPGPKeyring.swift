@@ -40,7 +40,9 @@ public final class OpenPGPKeyring: Sendable {
     /// Generates a new passphrase-less signing key and makes it the home's only key (any previous key is deleted).
     public func generateKey(_ options: KeyGenerationOptions) throws(SigningError) -> SigningKeyInfo {
         try Self.validate(userID: options.userID)
-        if options.expiresAfterSeconds == 0 { throw SigningError("a key cannot expire after 0 seconds; use nil for no expiry") }
+        if options.expiresAfterSeconds == 0 {
+            throw SigningError("a key cannot expire after 0 seconds; use nil for no expiry")
+        }
         return try state.withLock { state throws(SigningError) -> SigningKeyInfo in
             state.signer = nil
             let context = try GPGContext(home: home, armor: false)

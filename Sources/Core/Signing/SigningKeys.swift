@@ -50,8 +50,8 @@ public final class SigningKeys: Sendable {
                 || byte == UInt8(ascii: "+")
         }
         guard !name.isEmpty, name.utf8.count <= nameBytesMax, allowed, !name.hasPrefix(".") else {
-            throw SigningError("invalid signing key name \(name.debugDescription): use 1 to \(nameBytesMax) letters, digits, "
-                               + "'-', '_', '.', '+', not starting with '.'", isInvalidInput: true)
+            throw SigningError("invalid signing key name \(name.debugDescription): use 1 to \(nameBytesMax) letters, "
+                               + "digits, '-', '_', '.', '+', not starting with '.'", isInvalidInput: true)
         }
     }
 }
