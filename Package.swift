@@ -45,6 +45,12 @@ let package = Package(
             pkgConfig: "gpgme",
             providers: [.apt(["libgpgme-dev"])]
         ),
+        .systemLibrary(
+            name: "CLZMA",
+            path: "Sources/CLZMA",
+            pkgConfig: "liblzma",
+            providers: [.apt(["liblzma-dev"])]
+        ),
         .target(name: "CLinux", path: "Sources/CLinux"),
         .target(
             name: "Core",
@@ -52,6 +58,7 @@ let package = Package(
                 "CArchive",
                 "CGPGME",
                 "CLinux",
+                "CLZMA",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),

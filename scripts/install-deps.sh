@@ -23,6 +23,7 @@ PACKAGES=(
     nfs-ganesha-vfs
     libnfs-utils
     libgpgme-dev
+    liblzma-dev
     gnupg
     gpgv
     apt-utils

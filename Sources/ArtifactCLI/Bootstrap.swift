@@ -17,16 +17,26 @@ struct Bootstrap {
     let repositories: Repositories
     let executor: BlockingExecutor
     let dataDirectory: String
+    let keys: GPGKeyStore
 
-    /// Opens (creating if needed) `<data>/catalogue.sqlite`, `<data>/blobs/` and `<data>/spool/`.
-    init(dataDirectory: String, logger: Logger) throws {
+    /// Opens (creating if needed) `<data>/catalogue.sqlite`, `<data>/blobs/`, `<data>/spool/` and
+    /// `<data>/keys/` (0700: apt signing keys).
+    init(dataDirectory: String, apt: AptProvider.Configuration = .init(), keyExpirySeconds: UInt? = nil, logger: Logger) throws {
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
         self.dataDirectory = dataDirectory
         let metadata = try SQLiteMetadataStore(path: dataDirectory + "/catalogue.sqlite")
         let blobs = try LocalBlobStore(root: dataDirectory + "/blobs")
         let spool = try Spool(directory: dataDirectory + "/spool")
-        repositories = Repositories(metadata: metadata, blobs: blobs, spool: spool, providers: [TarballProvider()], logger: logger)
+        keys = try GPGKeyStore(root: dataDirectory + "/keys/apt", expiresAfterSeconds: keyExpirySeconds)
+        repositories = Repositories(metadata: metadata, blobs: blobs, spool: spool,
+                                    providers: [TarballProvider(), AptProvider(keys: keys, configuration: apt)], logger: logger)
         executor = BlockingExecutor(threadCount: 8)
+    }
+
+    /// Stops publishing and the gpg-agents signing started (they would outlive the process otherwise).
+    func shutdown() {
+        repositories.publisher.stop()
+        keys.stopAgents()
     }
 
     /// Logs to standard error; `LOG_LEVEL` (trace…critical) sets the level, default info.

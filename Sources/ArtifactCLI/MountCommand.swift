@@ -29,6 +29,7 @@ struct MountCommand: ParsableCommand {
         }
         let logger = Bootstrap.makeLogger("artifactfs")
         let bootstrap = try Bootstrap(dataDirectory: dataDirectory, logger: logger)
+        defer { bootstrap.shutdown() }
         let session = try bootstrap.mount(at: mountPoint, options: try flags.resolved(), handleSignals: true, logger: logger)
         session.wait()
     }

@@ -28,6 +28,15 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var mountFlags: MountFlags
 
+    @Option(name: .customLong("public-url"), help: "Base URL clients use (http://host:port), written into apt install scripts. Env ARTIFACTFS_PUBLIC_URL.")
+    var publicURL: String?
+
+    @Option(name: .customLong("apt-valid-days"), help: "apt: Release files carry Valid-Until this many days ahead (default: none).")
+    var aptValidDays: Int?
+
+    @Option(name: .customLong("apt-key-expiry-days"), help: "apt: keys generated for new repositories expire after this many days (default: never).")
+    var aptKeyExpiryDays: UInt?
+
     func validate() throws {
         _ = try ListenAddress(resolvedListen)
     }
@@ -40,7 +49,9 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Bootstrap.makeLogger("artifactfs")
         let address = try ListenAddress(resolvedListen)
         let dataDirectory = data.resolved
-        let bootstrap = try Bootstrap(dataDirectory: dataDirectory, logger: logger)
+        let bootstrap = try Bootstrap(dataDirectory: dataDirectory, apt: try aptConfiguration(address),
+                                      keyExpirySeconds: aptKeyExpiryDays.map { $0 * 86400 }, logger: logger)
+        defer { bootstrap.shutdown() }
         let session = try mountIfWanted(bootstrap, logger: logger)
         defer { session?.unmount() }
         let configuration = HTTPExporter.Configuration(host: address.host, port: address.port, uploadToken: resolvedToken)
@@ -52,6 +63,24 @@ struct ServeCommand: AsyncParsableCommand {
         }
         try await app.runService()
         logger.notice("stopped")
+    }
+
+    /// apt publishing settings from the flags; the public URL defaults to the listen address when it is fixed.
+    private func aptConfiguration(_ address: ListenAddress) throws -> AptProvider.Configuration {
+        var apt = AptProvider.Configuration()
+        if let days = aptValidDays {
+            guard days > 0 else { throw ValidationError("--apt-valid-days must be positive") }
+            apt.validFor = .seconds(days * 86400)
+        }
+        if let url = publicURL ?? ProcessInfo.processInfo.environment["ARTIFACTFS_PUBLIC_URL"] {
+            guard url.hasPrefix("http://") || url.hasPrefix("https://") else { throw ValidationError("--public-url must start with http:// or https://") }
+            apt.publicURL = url
+        } else if address.port != 0 {
+            let wildcard = ["0.0.0.0", "::", "*"].contains(address.host)
+            let host = wildcard ? ProcessInfo.processInfo.hostName : address.host
+            apt.publicURL = "http://\(host.contains(":") ? "[\(host)]" : host):\(address.port)"
+        }
+        return apt
     }
 
     /// Mounts unless --no-mount. A failure is fatal when a mount point was asked for, and a warning when

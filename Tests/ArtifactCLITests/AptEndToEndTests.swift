@@ -7,6 +7,8 @@ import Testing
 @Suite(.serialized) struct AptEndToEndTests {
     static let gpgv = "/usr/bin/gpgv"
     static let ftparchive = "/usr/bin/apt-ftparchive"
+    /// More than one Packages chunk holds (32 stanzas), so indexes are made of several compressed streams.
+    static let bulkCount = 80
 
     // Goal: apt-get trusts the signed repository, resolves across components and architectures, and
     // downloads byte-identical packages; gpgv verifies both signatures; every Release checksum is right.
@@ -46,6 +48,31 @@ import Testing
             #expect(install.status == 0, "apt-get install: \(install.stderr)")
             let archives = try FileManager.default.contentsOfDirectory(atPath: apt.root + "/cache/archives")
             #expect(archives.contains { $0.hasPrefix("hello-data_1.0~rc1_all") }, "dependency not fetched: \(archives)")
+
+            // Enough packages for several Packages chunks: apt must read the concatenated xz and gzip streams.
+            var bulkNames: [String] = []
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<Self.bulkCount {
+                    let deb = try await debs.build("bulk\(index)", "1.\(index)", "amd64", compression: "gzip")
+                    bulkNames.append("bulk\(index)")
+                    if index >= 8 { try await group.next() }
+                    group.addTask {
+                        let answer = try await put(deb, to: "\(pool)/main/\(URL(fileURLWithPath: deb).lastPathComponent)")
+                        #expect(answer.code == 201, "PUT bulk: \(answer.body)")
+                    }
+                }
+                try await group.waitForAll()
+            }
+            for compression in ["xz", "gz"] {
+                let bulkApt = try IsolatedApt(work, name: "apt-\(compression)")
+                try bulkApt.writeSource("deb [signed-by=\(keyring)] \(server.url)/apt/signed stable main contrib")
+                let bulkUpdate = try await bulkApt.aptGet(["-o", "Acquire::CompressionTypes::Order::=\(compression)", "update"])
+                #expect(bulkUpdate.status == 0, "apt-get update (\(compression)): \(bulkUpdate.stderr)")
+                let bulkDownload = try await bulkApt.aptGet(["download"] + bulkNames)
+                #expect(bulkDownload.status == 0, "apt-get download (\(compression)): \(bulkDownload.stderr)")
+                let fetched = try FileManager.default.contentsOfDirectory(atPath: bulkApt.root + "/download")
+                #expect(fetched.count == Self.bulkCount, "\(compression): \(fetched.count) of \(Self.bulkCount) downloaded")
+            }
 
             let armPackages = try await fetchText(server.url + "/apt/signed/dists/stable/main/binary-arm64/Packages")
             let armNames = deb822Paragraphs(armPackages).map { "\($0["Package"] ?? "")/\($0["Architecture"] ?? "")" }.sorted()
@@ -114,7 +141,7 @@ import Testing
         let huge = try await debs.build("huge", "1.0", "amd64", fields: [("Description", "huge\n " + String(repeating: "x", count: 10 << 20))],
                                         fileName: "huge.deb")
         let cases: [(file: String, code: Int, reason: String)] = [
-            (tarball, 400, "not an ar archive"), (truncated, 400, ""), (badVersion, 400, "version"),
+            (tarball, 400, "not an ar archive"), (truncated, 400, "runcated"), (badVersion, 400, "version"),
             (noArch, 400, "Architecture"), (huge, 400, "control file"), (sameIdentity, 409, "good_1.0_amd64"),
         ]
         try await EndToEndTests.withServer(binary, work) { server in
@@ -345,12 +372,14 @@ final class StaticHTTPServer {
             }
             try await Task.sleep(for: .milliseconds(50))
         }
-        process.terminate()
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
         throw E2EFailure("python3 -m http.server did not start")
     }
 
+    /// SIGKILL: children of the test runner inherit its ignored SIGTERM.
     func stop() {
-        if process.isRunning { process.terminate() }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }
 }

@@ -5,7 +5,7 @@ import Foundation
 /// Release files, signatures, by-hash copies, the install script and the public key.
 struct AptIndexBuilder {
     static let gzipLevel = 9
-    static let xzLevel = 6
+    static let xzPreset: UInt32 = 6
     /// Stanzas per Packages chunk, roughly: each chunk is compressed on its own and reused while unchanged.
     static let stanzasPerChunk = 32
     static let byHashAlgorithms = ["SHA256", "SHA512"]
@@ -89,12 +89,13 @@ struct AptIndexBuilder {
                                      packages: [PackageRecord]) throws -> [(path: String, digests: AptIndexDigests)] {
         let directory = [component, "binary-\(architecture)"]
         let base = [AptLayout.dists, dist] + directory
-        var plain: [UInt8] = [], gzip: [UInt8] = [], xz: [UInt8] = []
+        var plain: [UInt8] = [], gzip: [UInt8] = [], blocks: [XZBlock] = []
         for chunk in try packagesChunks(packages) {
             plain += chunk.plain
             gzip += chunk.gzip
-            xz += chunk.xz
+            blocks.append(chunk.xz)
         }
+        let xz = try XZBlocks.stream(blocks)
         let indexRelease = Array(AptReleaseFile.indexRelease(
             repository: input.repository.name.rawValue, dist: dist, component: component, architecture: architecture).utf8)
         var listed: [(path: String, digests: AptIndexDigests)] = []
@@ -142,7 +143,7 @@ struct AptIndexBuilder {
     private func compress(_ plain: [UInt8]) throws -> PackagesChunk {
         chunks.countCompression()
         return PackagesChunk(plain: plain, gzip: try StreamCompressor.gzip.compress(plain, level: Self.gzipLevel),
-                      xz: try StreamCompressor.xz.compress(plain, level: Self.xzLevel))
+                      xz: try XZBlocks.block(plain, preset: Self.xzPreset))
     }
 
     /// A power of two near `count / stanzasPerChunk`, so chunk boundaries only move when the index doubles.

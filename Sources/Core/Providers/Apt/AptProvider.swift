@@ -49,7 +49,7 @@ public final class AptProvider: PackageProvider {
             throw .invalidPackage(filename: filename.rawValue, reason: "apt repositories take .deb files")
         }
         let deb: DebPackage
-        do { deb = try DebPackage.read(path: path) } catch {
+        do { deb = try DebPackageReader.read(path: path) } catch {
             throw .invalidPackage(filename: filename.rawValue, reason: error.description)
         }
         if let name = declared?.name, name != deb.name {

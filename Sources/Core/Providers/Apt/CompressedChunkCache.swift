@@ -1,11 +1,11 @@
 // Compressed Packages chunks from the last publish of each repository, so one new package recompresses one chunk.
 import Synchronization
 
-/// One chunk of a Packages file and its gzip member and xz stream.
+/// One chunk of a Packages file as a gzip member and an xz block (both concatenate into valid files).
 struct PackagesChunk: Sendable {
     let plain: [UInt8]
     let gzip: [UInt8]
-    let xz: [UInt8]
+    let xz: XZBlock
 }
 
 /// Chunks keyed by the package rows they were made from (rows are immutable, so the key fixes the bytes).

@@ -1,0 +1,69 @@
+// SigningKeyStore over gpgme: one GnuPG home per apt repository under `<data>/keys/apt/<repo>`.
+import Foundation
+
+/// The production key store. Homes are created 0700; gpg-agents are stopped by `stopAgents()` at shutdown.
+public final class GPGKeyStore: SigningKeyStore {
+    let homes: SigningKeys
+    /// Seconds until new keys expire; nil (the default) means they never do.
+    let expiresAfterSeconds: UInt?
+
+    public init(root: String, expiresAfterSeconds: UInt? = nil) throws {
+        homes = try SigningKeys(root: root)
+        self.expiresAfterSeconds = expiresAfterSeconds
+    }
+
+    public func signer(for repository: RepositoryRecord) throws -> any ReleaseSigner {
+        let keyring = try homes.keyring(for: repository.name.rawValue)
+        guard try keyring.signingKey != nil else {
+            throw ArtifactError.storageUnavailable("apt repository \(repository.name) has no signing key (import one with `artifactfs key import`)")
+        }
+        return KeyringSigner(keyring: keyring)
+    }
+
+    public func ensureKey(for repository: RepositoryRecord, algorithm: KeyAlgorithm) throws {
+        let keyring = try homes.keyring(for: repository.name.rawValue)
+        guard try keyring.signingKey == nil else { return }
+        _ = try keyring.generateKey(KeyGenerationOptions(
+            algorithm: algorithm, userID: "artifactfs apt repository \(repository.name) <apt-\(repository.name)@artifactfs.invalid>",
+            expiresAfterSeconds: expiresAfterSeconds))
+    }
+
+    public func importKey(for repository: RepositoryRecord, bytes: [UInt8]) throws -> SigningKeySummary {
+        let keyring = try homes.keyring(for: repository.name.rawValue)
+        let result = Result { () throws(SigningError) -> SigningKeyInfo in try keyring.importSecretKey(bytes) }
+        switch result {
+        case .success(let info):
+            return Self.summary(info)
+        case .failure(let error) where error.isInvalidInput:
+            throw ArtifactError.badRequest("key not imported: \(error.message)")
+        case .failure(let error):
+            throw error
+        }
+    }
+
+    public func keySummary(for repository: RepositoryRecord) throws -> SigningKeySummary? {
+        try homes.keyring(for: repository.name.rawValue).signingKey.map(Self.summary)
+    }
+
+    public func removeKey(for repository: RepositoryRecord) {
+        try? homes.remove(repository.name.rawValue)
+    }
+
+    /// Stops every gpg-agent this store started (call at shutdown).
+    public func stopAgents() {
+        homes.stopAll()
+    }
+
+    static func summary(_ info: SigningKeyInfo) -> SigningKeySummary {
+        SigningKeySummary(fingerprint: info.fingerprint, algorithm: info.algorithm, created: info.created, expires: info.expires)
+    }
+}
+
+/// Signs with one home's key.
+struct KeyringSigner: ReleaseSigner {
+    let keyring: OpenPGPKeyring
+
+    func clearSign(_ bytes: [UInt8]) throws -> [UInt8] { try keyring.clearSign(bytes) }
+    func detachSign(_ bytes: [UInt8]) throws -> [UInt8] { try keyring.detachSign(bytes) }
+    func publicKey(armored: Bool) throws -> [UInt8] { try keyring.exportPublicKey(armored: armored) }
+}
