@@ -8,7 +8,7 @@ endif
 ARGS ?=
 SWIFT_TEST_ARGS ?=
 
-.PHONY: deps build run test bench-ingest bench-fuse clean
+.PHONY: deps build run test bench-ingest bench-fuse bench-apt clean
 
 deps:
 	./scripts/install-deps.sh
@@ -28,6 +28,10 @@ bench-ingest: deps
 
 bench-fuse: deps
 	./Benchmarks/fuse.sh
+
+# artifactfs against reprepro on generated .debs; COUNT= (10000) and UPDATES= (20) pass through the environment.
+bench-apt: deps
+	./Benchmarks/apt.sh
 
 clean:
 	rm -rf .build .build-bench .build-bench-fuse

@@ -10,7 +10,7 @@ struct ArtifactBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "artifactfs-bench",
         abstract: "Benchmark helpers for Benchmarks/*.sh.",
-        subcommands: [Populate.self, Lookups.self])
+        subcommands: [Populate.self, Lookups.self, AptPublish.self])
 }
 
 /// Fills a tar repository with many catalogue rows that share one real tarball blob, so listing

@@ -61,7 +61,7 @@ struct RefusedRequest: Sendable, CustomTestStringConvertible {
                        status: .forbidden, messageContains: "does not accept packages"),
         RefusedRequest(label: "PUT into a provider directory", method: .put, uri: "/tar/x-1.0.tar.gz", body: .tarGz,
                        status: .methodNotAllowed, messageContains: nil),
-        RefusedRequest(label: "provider this build does not serve", method: .put, uri: "/apt/r/pool/d/main/x.deb", body: .text,
+        RefusedRequest(label: "provider this build does not serve", method: .put, uri: "/pypi/r/x-1.0-py3-none-any.whl", body: .text,
                        status: .notImplemented, messageContains: "not supported"),
         RefusedRequest(label: "unknown path", method: .get, uri: "/nothing/here", body: .none,
                        status: .notFound, messageContains: nil),

@@ -187,7 +187,8 @@ import Testing
     @Test func targets() throws {
         let scratch = ScratchDirectory()
         let repositories = try Fixtures.repositories(scratch)
-        #expect(throws: ArtifactError.unsupportedProvider(.apt)) { try repositories.dropTarget(.apt, RepositoryName("a"), directory: [], create: true) }
+        #expect(throws: ArtifactError.unsupportedProvider(.pypi)) { try repositories.dropTarget(.pypi, RepositoryName("a"), directory: [], create: true) }
+        #expect(throws: ArtifactError.self) { try repositories.dropTarget(.apt, RepositoryName("a"), directory: [], create: true) }
         #expect(throws: ArtifactError.self) { try repositories.dropTarget(.tar, RepositoryName("r"), directory: ["sub"], create: true) }
         #expect(throws: ArtifactError.notFound("repository tar/missing")) {
             try repositories.dropTarget(.tar, RepositoryName("missing"), directory: [], create: false)

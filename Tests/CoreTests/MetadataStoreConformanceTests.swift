@@ -153,6 +153,6 @@ struct MetadataSubject: CustomTestStringConvertible, Sendable {
         }
         let reopened = try SQLiteMetadataStore(path: path)
         #expect(try reopened.repository(provider: .tar, name: RepositoryName("r"))?.id == id)
-        #expect(try reopened.appliedMigrations() == ["v1-tree-packages-generations"])
+        #expect(try reopened.appliedMigrations() == ["v1-tree-packages-generations", "v2-package-identity"])
     }
 }

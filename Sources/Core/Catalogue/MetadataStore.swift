@@ -38,6 +38,10 @@ public protocol MetadataStore: Sendable {
     func package(directory: NodeID, filename: Filename) throws -> PackageRecord?
     /// All packages of a repository, ordered by node id.
     func packages(repository: NodeID) throws -> [PackageRecord]
+    /// Node ids of every package of a repository, ascending.
+    func packageIDs(repository: NodeID) throws -> [NodeID]
+    /// The packages with these ids that still exist, in no particular order.
+    func packages(ids: [NodeID]) throws -> [PackageRecord]
     /// Every drop directory of a repository as a path relative to it, including empty ones, sorted.
     func dropDirectories(repository: NodeID) throws -> [[String]]
     /// Deletes a package; returns its record and the blob digest if that was its last reference.

@@ -197,6 +197,26 @@ public final class SQLiteMetadataStore: MetadataStore {
         }
     }
 
+    public func packageIDs(repository: NodeID) throws -> [NodeID] {
+        try db.read { db in
+            try NodeID.fetchAll(db.cachedStatement(sql: "SELECT id FROM packages WHERE repository_id = ? ORDER BY id"), arguments: [repository])
+        }
+    }
+
+    public func packages(ids: [NodeID]) throws -> [PackageRecord] {
+        try db.read { db in
+            var records: [PackageRecord] = []
+            // SQLite limits bound parameters per statement; 500 is far below every build's limit.
+            for start in stride(from: 0, to: ids.count, by: 500) {
+                let batch = Array(ids[start..<min(ids.count, start + 500)])
+                let marks = Array(repeating: "?", count: batch.count).joined(separator: ",")
+                records += try Row.fetchAll(db, sql: "SELECT * FROM packages WHERE id IN (\(marks))",
+                                            arguments: StatementArguments(batch)).map(Self.packageRecord)
+            }
+            return records
+        }
+    }
+
     public func dropDirectories(repository: NodeID) throws -> [[String]] {
         try db.read { db in
             let rows = try Row.fetchAll(db.cachedStatement(sql: """

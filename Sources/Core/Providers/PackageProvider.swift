@@ -34,7 +34,7 @@ public struct GeneratedFile: Sendable, Equatable {
     public enum Content: Sendable, Equatable {
         /// New bytes, stored as a blob by the publish.
         case bytes([UInt8])
-        /// A blob an earlier generation already stored (apt's `by-hash` files of older indexes).
+        /// A blob an earlier generation stored, or an earlier `.bytes` file of the same publish (apt's `by-hash`).
         case stored(SHA256Digest, size: Int64)
     }
 
@@ -43,16 +43,21 @@ public struct GeneratedFile: Sendable, Equatable {
     /// Reachable by name but not listed.
     public let hidden: Bool
 
-    public init(path: [String], bytes: [UInt8], hidden: Bool = false) {
+    /// The SHA-256 of `.bytes` content when the builder already computed it (saves hashing it again).
+    public let knownDigest: SHA256Digest?
+
+    public init(path: [String], bytes: [UInt8], hidden: Bool = false, digest: SHA256Digest? = nil) {
         self.path = path
         self.content = .bytes(bytes)
         self.hidden = hidden
+        self.knownDigest = digest
     }
 
     public init(path: [String], stored digest: SHA256Digest, size: Int64, hidden: Bool = false) {
         self.path = path
         self.content = .stored(digest, size: size)
         self.hidden = hidden
+        self.knownDigest = digest
     }
 
     /// The bytes, when this publish produced them.

@@ -17,16 +17,20 @@ extension Repositories {
         guard let repository = try metadata.repository(id: repositoryID) else { return }
         let provider = try provider(repository.provider)
         let now = Date()
-        let packages = try metadata.packages(repository: repositoryID)
+        let clock = ContinuousClock()
+        let started = clock.now
+        let packages = try snapshots.packages(repository: repositoryID, metadata: metadata)
         let input = IndexInput(repository: repository, packages: packages,
                                dropDirectories: try metadata.dropDirectories(repository: repositoryID),
                                recentGenerations: try metadata.recentGenerations(repositoryID: repositoryID,
                                                                                  limit: configuration.keepGenerations),
                                now: now)
+        let read = clock.now
         let files = try provider.buildIndexes(input)
+        let built = clock.now
         let digests = files.map { file -> SHA256Digest in
             switch file.content {
-            case .bytes(let bytes): return SHA256Digest(of: bytes)
+            case .bytes(let bytes): return file.knownDigest ?? SHA256Digest(of: bytes)
             case .stored(let digest, _): return digest
             }
         }
@@ -45,6 +49,7 @@ extension Repositories {
             }
             return try metadata.publish(repositoryID: repositoryID, files: specs, at: now, keepGenerations: configuration.keepGenerations)
         }
+        let stored = clock.now
         deleteOrphans(orphans)
         let observers = publishObservers.withLock { $0 }
         if !observers.isEmpty {
@@ -53,6 +58,12 @@ extension Repositories {
             observers.forEach { $0(published) }
         }
         logger.debug("published", metadata: ["repo.name": "\(repository.name)", "generation": "\(generation.id)",
-                                             "packages": "\(packages.count)", "files": "\(files.count)"])
+                                             "packages": "\(packages.count)", "files": "\(files.count)",
+                                             "ms.read": "\(Self.milliseconds(read - started))", "ms.build": "\(Self.milliseconds(built - read))",
+                                             "ms.store": "\(Self.milliseconds(stored - built))"])
+    }
+
+    static func milliseconds(_ duration: Duration) -> Int {
+        Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
     }
 }

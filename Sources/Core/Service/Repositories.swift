@@ -34,7 +34,8 @@ public final class Repositories: Sendable {
     public struct Configuration: Sendable {
         /// Generations kept after a publish, so `by-hash` and in-flight readers still find old index files.
         public var keepGenerations = 5
-        public var publishQuietDelay: Duration = .milliseconds(150)
+        /// Short: bursts also coalesce while a publish runs, and apt clients wait for the signed result.
+        public var publishQuietDelay: Duration = .milliseconds(50)
         public var publishMaxDelay: Duration = .milliseconds(600)
         public init() {}
     }
@@ -46,6 +47,7 @@ public final class Repositories: Sendable {
     let providers: [ProviderKind: any PackageProvider]
     let configuration: Configuration
     let deletionGuard = BlobDeletionGuard()
+    let snapshots = PackageSnapshots()
     let publishObservers = Mutex<[@Sendable (PublishedGeneration) -> Void]>([])
     let logger: Logger
     /// Set once in `init`; the publisher calls back into `publish(repositoryID:)`.
@@ -110,6 +112,7 @@ public final class Repositories: Sendable {
         }
         let orphans = try storage("delete repository") { try metadata.deleteRepository(id: record.id) }
         deleteOrphans(orphans)
+        snapshots.forget(repository: record.id)
         try provider(kind).repositoryDeleted(record)
         logger.info("repository deleted", metadata: ["repo.provider": "\(kind)", "repo.name": "\(name)"])
     }

@@ -1,11 +1,14 @@
 // SigningKeyStore over gpgme: one GnuPG home per apt repository under `<data>/keys/apt/<repo>`.
 import Foundation
+import Synchronization
 
 /// The production key store. Homes are created 0700; gpg-agents are stopped by `stopAgents()` at shutdown.
 public final class GPGKeyStore: SigningKeyStore {
     let homes: SigningKeys
     /// Seconds until new keys expire; nil (the default) means they never do.
     let expiresAfterSeconds: UInt?
+    /// Exported public keys by fingerprint and form: each export runs gpg, and publishes need them every time.
+    private let exports = Mutex<[String: [UInt8]]>([:])
 
     public init(root: String, expiresAfterSeconds: UInt? = nil) throws {
         homes = try SigningKeys(root: root)
@@ -17,7 +20,7 @@ public final class GPGKeyStore: SigningKeyStore {
         guard try keyring.signingKey != nil else {
             throw ArtifactError.storageUnavailable("apt repository \(repository.name) has no signing key (import one with `artifactfs key import`)")
         }
-        return KeyringSigner(keyring: keyring)
+        return KeyringSigner(keyring: keyring, store: self)
     }
 
     public func ensureKey(for repository: RepositoryRecord, algorithm: KeyAlgorithm) throws {
@@ -54,6 +57,15 @@ public final class GPGKeyStore: SigningKeyStore {
         homes.stopAll()
     }
 
+    func publicKey(of keyring: OpenPGPKeyring, armored: Bool) throws -> [UInt8] {
+        guard let fingerprint = try keyring.signingKey?.fingerprint else { throw SigningError("no signing key") }
+        let key = "\(fingerprint)/\(armored)"
+        if let cached = exports.withLock({ $0[key] }) { return cached }
+        let bytes = try keyring.exportPublicKey(armored: armored)
+        exports.withLock { $0[key] = bytes }
+        return bytes
+    }
+
     static func summary(_ info: SigningKeyInfo) -> SigningKeySummary {
         SigningKeySummary(fingerprint: info.fingerprint, algorithm: info.algorithm, created: info.created, expires: info.expires)
     }
@@ -62,8 +74,9 @@ public final class GPGKeyStore: SigningKeyStore {
 /// Signs with one home's key.
 struct KeyringSigner: ReleaseSigner {
     let keyring: OpenPGPKeyring
+    let store: GPGKeyStore
 
     func clearSign(_ bytes: [UInt8]) throws -> [UInt8] { try keyring.clearSign(bytes) }
     func detachSign(_ bytes: [UInt8]) throws -> [UInt8] { try keyring.detachSign(bytes) }
-    func publicKey(armored: Bool) throws -> [UInt8] { try keyring.exportPublicKey(armored: armored) }
+    func publicKey(armored: Bool) throws -> [UInt8] { try store.publicKey(of: keyring, armored: armored) }
 }

@@ -31,8 +31,10 @@ public final class OpenPGPKeyring: Sendable {
     /// The home's secret key, or nil when it has none. Fails when gpg cannot list keys.
     public var signingKey: SigningKeyInfo? {
         get throws(SigningError) {
-            try state.withLock { _ throws(SigningError) -> SigningKeyInfo? in
-                try GPGContext(home: home, armor: false).listKeys(secretOnly: true).first?.info
+            // Cached like the signer: every apt publish asks, and each listing runs gpg.
+            try state.withLock { state throws(SigningError) -> SigningKeyInfo? in
+                if let signer = state.signer { return signer.info }
+                return try GPGContext(home: home, armor: false).listKeys(secretOnly: true).first?.info
             }
         }
     }
@@ -115,10 +117,12 @@ public final class OpenPGPKeyring: Sendable {
     // MARK: - Private
 
     private func sign(_ bytes: [UInt8], mode: gpgme_sig_mode_t) throws(SigningError) -> [UInt8] {
-        try state.withLock { state throws(SigningError) -> [UInt8] in
+        // Only finding the key is serialised: gpg-agent signs concurrent requests (InRelease and Release.gpg).
+        let (context, key) = try state.withLock { state throws(SigningError) -> (GPGContext, GPGKey) in
             let context = try GPGContext(home: home, armor: true)
-            return try context.sign(bytes, with: try signer(&state, context), mode: mode)
+            return (context, try signer(&state, context))
         }
+        return try context.sign(bytes, with: key, mode: mode)
     }
 
     /// The one usable secret key, cached in `state`.

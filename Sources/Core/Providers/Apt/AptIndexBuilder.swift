@@ -1,5 +1,6 @@
 // Builds every generated file of one apt repository from its catalogue rows (no package blob is read).
 import Foundation
+import Synchronization
 
 /// One publish of an apt repository: Packages indexes per component and architecture, per-index and dist
 /// Release files, signatures, by-hash copies, the install script and the public key.
@@ -27,11 +28,13 @@ struct AptIndexBuilder {
     }
 
     mutating func build() throws -> [GeneratedFile] {
-        let byDist = Dictionary(grouping: input.packages) { AptLayout.distAndComponent(of: $0.location)?.dist ?? "" }
+        // Indices into `input.packages`: grouping copies of 10,000 records would cost more than building.
+        let placed = input.packages.map { AptLayout.distAndComponent(of: $0.location) }
+        let byDist = Dictionary(grouping: input.packages.indices.filter { placed[$0] != nil }) { placed[$0]!.dist }
         var dists = Set(input.dropDirectories.compactMap { AptLayout.distAndComponent(of: $0)?.dist })
-        dists.formUnion(byDist.keys.filter { !$0.isEmpty })
+        dists.formUnion(byDist.keys)
         for dist in dists.sorted() {
-            try buildDist(dist, packages: byDist[dist] ?? [])
+            try buildDist(dist, packages: byDist[dist] ?? [], components: { placed[$0]!.component })
         }
         carryOverByHash()
         files.append(GeneratedFile(path: [AptLayout.publicKeyArmored], bytes: try signer.publicKey(armored: true)))
@@ -42,21 +45,20 @@ struct AptIndexBuilder {
 
     // MARK: - Dists
 
-    private mutating func buildDist(_ dist: String, packages: [PackageRecord]) throws {
-        let byComponent = Dictionary(grouping: packages) { AptLayout.distAndComponent(of: $0.location)?.component ?? "" }
+    private mutating func buildDist(_ dist: String, packages: [Int], components component: (Int) -> String) throws {
+        let byComponent = Dictionary(grouping: packages, by: component)
         var components = Set(input.dropDirectories.compactMap { location in
             AptLayout.distAndComponent(of: location).flatMap { $0.dist == dist ? $0.component : nil }
         })
-        components.formUnion(byComponent.keys.filter { !$0.isEmpty })
-        let architectures = Self.architectures(of: packages, defaults: configuration.defaultArchitectures)
+        components.formUnion(byComponent.keys)
+        let architectureOf = { (index: Int) in self.input.packages[index].attributes[AptAttribute.architecture] ?? "" }
+        let architectures = Self.architectures(packages.map(architectureOf), defaults: configuration.defaultArchitectures)
         var listed: [(path: String, digests: AptIndexDigests)] = []
         for component in components.sorted() {
-            let componentPackages = byComponent[component] ?? []
+            let byArchitecture = Dictionary(grouping: byComponent[component] ?? [], by: architectureOf)
+            let common = byArchitecture["all"] ?? []
             for architecture in ["all"] + architectures {
-                let selected = componentPackages.filter {
-                    let packageArchitecture = $0.attributes[AptAttribute.architecture]
-                    return packageArchitecture == architecture || (architecture != "all" && packageArchitecture == "all")
-                }
+                let selected = architecture == "all" ? common : common + (byArchitecture[architecture] ?? [])
                 listed += try buildIndex(dist: dist, component: component, architecture: architecture, packages: selected)
             }
         }
@@ -65,19 +67,31 @@ struct AptIndexBuilder {
             architectures: architectures, date: input.now, validFor: configuration.validFor, files: listed).utf8)
         let base = [AptLayout.dists, dist]
         files.append(GeneratedFile(path: base + ["Release"], bytes: release))
-        files.append(GeneratedFile(path: base + ["InRelease"], bytes: try signer.clearSign(release)))
-        files.append(GeneratedFile(path: base + ["Release.gpg"], bytes: try signer.detachSign(release)))
+        let (inRelease, detached) = try Self.signBoth(release, signer: signer)
+        files.append(GeneratedFile(path: base + ["InRelease"], bytes: inRelease))
+        files.append(GeneratedFile(path: base + ["Release.gpg"], bytes: detached))
         let script = AptInstallScript.render(repository: input.repository.name.rawValue, dist: dist,
                                              components: components.sorted(), publicURL: configuration.publicURL)
         files.append(GeneratedFile(path: base + ["install"], bytes: Array(script.utf8)))
     }
 
-    /// `all` is always published; the architectures are the configured defaults plus those packages bring.
-    static func architectures(of packages: [PackageRecord], defaults: [String]) -> [String] {
-        var set = Set(defaults)
-        for package in packages {
-            if let architecture = package.attributes[AptAttribute.architecture], architecture != "all" { set.insert(architecture) }
+    /// InRelease and Release.gpg at once: each signature runs gpg, most of it waiting.
+    static func signBoth(_ release: [UInt8], signer: any ReleaseSigner) throws -> (clear: [UInt8], detached: [UInt8]) {
+        let results = Mutex<[Result<[UInt8], any Error>?]>([nil, nil])
+        DispatchQueue.concurrentPerform(iterations: 2) { index in
+            let result = Result { index == 0 ? try signer.clearSign(release) : try signer.detachSign(release) }
+            results.withLock { $0[index] = result }
         }
+        let (clear, detached) = results.withLock { ($0[0]!, $0[1]!) }
+        return (try clear.get(), try detached.get())
+    }
+
+    /// `all` is always published; the architectures are the configured defaults plus those packages bring.
+    static func architectures(_ packageArchitectures: [String], defaults: [String]) -> [String] {
+        var set = Set(defaults)
+        set.formUnion(packageArchitectures)
+        set.remove("all")
+        set.remove("")
         return set.sorted()
     }
 
@@ -86,7 +100,7 @@ struct AptIndexBuilder {
     /// Writes `<component>/binary-<arch>/{Packages,Packages.gz,Packages.xz,Release}` and their by-hash copies;
     /// returns what the dist Release lists, paths relative to `dists/<dist>/`.
     private mutating func buildIndex(dist: String, component: String, architecture: String,
-                                     packages: [PackageRecord]) throws -> [(path: String, digests: AptIndexDigests)] {
+                                     packages: [Int]) throws -> [(path: String, digests: AptIndexDigests)] {
         let directory = [component, "binary-\(architecture)"]
         let base = [AptLayout.dists, dist] + directory
         var plain: [UInt8] = [], gzip: [UInt8] = [], blocks: [XZBlock] = []
@@ -99,32 +113,38 @@ struct AptIndexBuilder {
         let indexRelease = Array(AptReleaseFile.indexRelease(
             repository: input.repository.name.rawValue, dist: dist, component: component, architecture: architecture).utf8)
         var listed: [(path: String, digests: AptIndexDigests)] = []
-        for (name, bytes) in [("Packages", plain), ("Packages.gz", gzip), ("Packages.xz", xz), ("Release", indexRelease)] {
-            let digests = AptIndexDigests(of: bytes)
-            files.append(GeneratedFile(path: base + [name], bytes: bytes))
+        let contents = [("Packages", plain), ("Packages.gz", gzip), ("Packages.xz", xz), ("Release", indexRelease)]
+        for ((name, bytes), digests) in zip(contents, AptIndexDigests.concurrently(contents.map(\.1))) {
+            files.append(GeneratedFile(path: base + [name], bytes: bytes, digest: digests.sha256))
             listed.append(((directory + [name]).joined(separator: "/"), digests))
             guard name != "Release" else { continue }
             liveIndexDigests.insert(digests.sha256)
-            files.append(GeneratedFile(path: base + ["by-hash", "SHA256", digests.sha256.hex], bytes: bytes))
-            files.append(GeneratedFile(path: base + ["by-hash", "SHA512", digests.sha512], bytes: bytes))
+            // The primary file above stores the blob; the copies only name it (no second hashing).
+            let size = Int64(bytes.count)
+            files.append(GeneratedFile(path: base + ["by-hash", "SHA256", digests.sha256.hex], stored: digests.sha256, size: size))
+            files.append(GeneratedFile(path: base + ["by-hash", "SHA512", digests.sha512], stored: digests.sha256, size: size))
         }
         return listed
     }
 
     /// The Packages file as chunks: packages are spread over buckets by a hash of their name, so adding one
     /// package changes one chunk and the other chunks' compressed streams are reused from the last publish.
-    private mutating func packagesChunks(_ packages: [PackageRecord]) throws -> [PackagesChunk] {
+    private mutating func packagesChunks(_ packages: [Int]) throws -> [PackagesChunk] {
         guard !packages.isEmpty else { return [try chunk(key: "", text: { "" })] }
+        let records = input.packages
         let bucketCount = Self.bucketCount(for: packages.count)
-        var buckets = [[PackageRecord]](repeating: [], count: bucketCount)
-        for package in packages {
-            buckets[Int(Self.fnv1a(package.name.rawValue) % UInt64(bucketCount))].append(package)
+        var buckets = [[Int]](repeating: [], count: bucketCount)
+        for index in packages {
+            buckets[Int(Self.fnv1a(records[index].name.rawValue) % UInt64(bucketCount))].append(index)
         }
         var result: [PackagesChunk] = []
         for bucket in buckets where !bucket.isEmpty {
-            let sorted = bucket.sorted { ($0.name.rawValue, $0.version.rawValue, $0.filename.rawValue) < ($1.name.rawValue, $1.version.rawValue, $1.filename.rawValue) }
-            let key = sorted.map { String($0.id) }.joined(separator: ",")
-            result.append(try chunk(key: key) { sorted.map(Self.stanza).joined() })
+            let sorted = bucket.sorted {
+                (records[$0].name.rawValue, records[$0].version.rawValue, records[$0].filename.rawValue)
+                    < (records[$1].name.rawValue, records[$1].version.rawValue, records[$1].filename.rawValue)
+            }
+            let key = sorted.map { String(records[$0].id) }.joined(separator: ",")
+            result.append(try chunk(key: key) { sorted.map { Self.stanza(records[$0]) }.joined() })
         }
         return result
     }
