@@ -217,7 +217,10 @@ import Testing
         try await EndToEndTests.withServer(binary, work) { server in
             let pool = server.url + "/apt/life/pool/testing/main/"
             #expect(try await put(one, to: pool + "one_1.0_amd64.deb").code == 201)
-            #expect(try await put(two, to: pool + "two_2.0_all.deb").code == 201)
+            // The older service's upload form: /addpkg with dist, component defaulting to main.
+            let form = try await run(["-sf", "-F", "f=@\(two)", server.url + "/addpkg?provider=apt&reponame=life&dist=testing&name=two&version=2.0"],
+                                     executable: Tools.curl)
+            #expect(form.status == 0 && form.stdout.contains("\"created\":true"), "addpkg: \(form.stdout) \(form.stderr)")
             let delete = try await run(["-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "DELETE", pool + "one_1.0_amd64.deb"],
                                        executable: Tools.curl)
             #expect(delete.stdout == "200")

@@ -55,6 +55,51 @@ struct MountTests {
         try await mounted.stop()
     }
 
+    // Goal: the apt flow through the mount: mkdir -p creates repository, dist and component; cp of .debs
+    // publishes signed indexes apt-get trusts (a new package is in InRelease within 1 s); a bad .deb fails cp
+    // and vanishes; rm republishes; generated files are read-only.
+    @Test func aptThroughTheMount() async throws {
+        try await Self.withMount { m in
+            let debs = DebBuilder(work: m.work)
+            let first = try await debs.build("mounted", "1.0-1", "amd64")
+            let second = try await debs.build("mounted-data", "2:0.5~rc1", "all")
+            let pool = m.mount + "/apt/deb/pool/bookworm/main"
+            try await m.shell("mkdir -p \(pool) && cp \(first) \(pool)/")
+            let copied = ContinuousClock.now
+            try await m.shell("cp \(second) \(pool)/mounted-data_0.5~rc1_all.deb")
+            var listed = false
+            while !listed, ContinuousClock.now - copied < .seconds(1) {
+                let packages = try? String(contentsOfFile: m.mount + "/apt/deb/dists/bookworm/main/binary-amd64/Packages", encoding: .utf8)
+                listed = packages?.contains("Package: mounted-data\n") ?? false
+                if !listed { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            #expect(listed, "the new package was not in the indexes within 1 s")
+            let inRelease = try String(contentsOfFile: m.mount + "/apt/deb/dists/bookworm/InRelease", encoding: .utf8)
+            #expect(String(decoding: try await m.http("/apt/deb/dists/bookworm/InRelease"), as: UTF8.self) == inRelease)
+
+            // apt's gpgv runs as _apt, which a mount without allow_other keeps out: copy the keyring out first.
+            let keyring = m.work.path("deb.gpg")
+            try await m.shell("cp \(m.mount)/apt/deb/keyring.gpg \(keyring) && chmod 644 \(keyring)")
+            let apt = try IsolatedApt(m.work)
+            try apt.writeSource("deb [signed-by=\(keyring)] \(m.server.url)/apt/deb bookworm main")
+            let update = try await apt.aptGet(["update"])
+            #expect(update.status == 0, "apt-get update: \(update.stderr)")
+            let download = try await apt.aptGet(["download", "mounted", "mounted-data"])
+            #expect(download.status == 0, "apt-get download: \(download.stderr)")
+
+            let bad = try m.work.write("broken.deb", Array("!<arch>\nnot really\n".utf8))
+            let refused = try await m.shell("cp \(bad) \(pool)/", expectFailure: true)
+            #expect(refused.stderr.contains("Invalid argument"), "\(refused.stderr)")
+            #expect(try !FileManager.default.contentsOfDirectory(atPath: pool).contains("broken.deb"))
+            try await m.shell("echo x > \(m.mount)/apt/deb/dists/bookworm/Release", expectFailure: true)
+
+            try await m.shell("rm \(pool)/mounted_1.0-1_amd64.deb")
+            try await Task.sleep(for: .milliseconds(800))
+            let after = try String(contentsOfFile: m.mount + "/apt/deb/dists/bookworm/main/binary-amd64/Packages", encoding: .utf8)
+            #expect(!after.contains("Package: mounted\n") && after.contains("Package: mounted-data\n"))
+        }
+    }
+
     // Goal: cp into the mount ingests; the file reads back identically through the mount and over HTTP.
     @Test func copyInReadBackEverywhere() async throws {
         try await Self.withMount { m in
