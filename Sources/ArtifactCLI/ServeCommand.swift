@@ -73,7 +73,11 @@ struct ServeCommand: AsyncParsableCommand {
             apt.validFor = .seconds(days * 86400)
         }
         if let url = publicURL ?? ProcessInfo.processInfo.environment["ARTIFACTFS_PUBLIC_URL"] {
-            guard url.hasPrefix("http://") || url.hasPrefix("https://") else { throw ValidationError("--public-url must start with http:// or https://") }
+            // It is pasted into a shell script: only characters a URL needs, nothing a shell would expand.
+            let safe = url.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || ":/.-_[]%".unicodeScalars.contains($0)) }
+            guard url.hasPrefix("http://") || url.hasPrefix("https://"), safe else {
+                throw ValidationError("--public-url must be an http:// or https:// URL of letters, digits and : / . - _ [ ] %")
+            }
             apt.publicURL = url
         } else if address.port != 0 {
             let wildcard = ["0.0.0.0", "::", "*"].contains(address.host)

@@ -80,6 +80,25 @@ import Testing
 
             try await Self.verifySignatures(server.url + "/apt/signed/dists/stable", keyring: keyring, work: work)
             try await Self.verifyReleaseChecksums(server.url + "/apt/signed/dists/stable", work: work)
+            #expect(!Self.gpgAgents(under: work.root.path).isEmpty, "signing ran without a gpg-agent?")
+        }
+        // The server stops the gpg-agents it started when it exits.
+        let deadline = ContinuousClock.now + .seconds(5)
+        while !Self.gpgAgents(under: work.root.path).isEmpty, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(Self.gpgAgents(under: work.root.path).isEmpty, "gpg-agent still running after the server stopped")
+        let keys = try FileManager.default.attributesOfItem(atPath: work.path("data/keys/apt/signed"))
+        #expect((keys[.posixPermissions] as? Int) == 0o700)
+    }
+
+    /// Command lines of running gpg-agents whose home is below `root`.
+    static func gpgAgents(under root: String) -> [String] {
+        let pids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return pids.compactMap { pid -> String? in
+            guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return nil }
+            let command = String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\0", with: " ")
+            return command.contains("gpg-agent") && command.contains(root) ? command : nil
         }
     }
 

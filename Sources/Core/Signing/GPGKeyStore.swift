@@ -17,9 +17,8 @@ public final class GPGKeyStore: SigningKeyStore {
 
     public func signer(for repository: RepositoryRecord) throws -> any ReleaseSigner {
         let keyring = try homes.keyring(for: repository.name.rawValue)
-        guard try keyring.signingKey != nil else {
-            throw ArtifactError.storageUnavailable("apt repository \(repository.name) has no signing key (import one with `artifactfs key import`)")
-        }
+        // A repository whose creation was cut short before its key existed would otherwise never publish.
+        try ensureKey(for: repository, algorithm: .ed25519)
         return KeyringSigner(keyring: keyring, store: self)
     }
 

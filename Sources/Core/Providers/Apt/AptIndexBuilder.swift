@@ -162,7 +162,7 @@ struct AptIndexBuilder {
 
     private func compress(_ plain: [UInt8]) throws -> PackagesChunk {
         chunks.countCompression()
-        return PackagesChunk(plain: plain, gzip: try StreamCompressor.gzip.compress(plain, level: Self.gzipLevel),
+        return PackagesChunk(plain: plain, gzip: try GzipCompressor.compress(plain, level: Self.gzipLevel),
                       xz: try XZBlocks.block(plain, preset: Self.xzPreset))
     }
 
