@@ -23,6 +23,7 @@ struct Bootstrap {
     /// `<data>/keys/` (0700: apt signing keys).
     init(dataDirectory: String, apt: AptProvider.Configuration = .init(), keyExpirySeconds: UInt? = nil, logger: Logger) throws {
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+        try Self.lock(dataDirectory)
         self.dataDirectory = dataDirectory
         let metadata = try SQLiteMetadataStore(path: dataDirectory + "/catalogue.sqlite")
         let blobs = try LocalBlobStore(root: dataDirectory + "/blobs")
@@ -31,6 +32,19 @@ struct Bootstrap {
         repositories = Repositories(metadata: metadata, blobs: blobs, spool: spool,
                                     providers: [TarballProvider(), AptProvider(keys: keys, configuration: apt)], logger: logger)
         executor = BlockingExecutor(threadCount: 8)
+    }
+
+    /// Takes `<data>/lock` for the life of the process: opening the stores empties the spool, which would
+    /// destroy a running server's uploads, so a second process on the same data directory must stop here.
+    private static func lock(_ dataDirectory: String) throws {
+        let path = dataDirectory + "/lock"
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw ValidationError("cannot open \(path): \(String(cString: strerror(errno)))") }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            throw ValidationError("\(dataDirectory) is in use by another artifactfs process (serve, mount or import); stop it first")
+        }
+        // The descriptor stays open (and locked) until the process exits.
     }
 
     /// Stops publishing and the gpg-agents signing started (they would outlive the process otherwise).

@@ -300,6 +300,49 @@ import Testing
         }
     }
 
+    // Goal: `artifactfs import` takes a directory of .debs in one publish, lists rejected files with their
+    // reason (exit 1), is idempotent, and refuses to run beside a server on the same data directory.
+    @Test func bulkImport() async throws {
+        let binary = try EndToEndTests.binary()
+        let work = try Workspace()
+        defer { work.remove() }
+        let debs = DebBuilder(work: work)
+        let pool = work.path("old-pool")
+        try FileManager.default.createDirectory(atPath: pool + "/sub", withIntermediateDirectories: true)
+        for index in 0..<5 {
+            let deb = try await debs.build("imported\(index)", "1.\(index)", index == 4 ? "all" : "amd64")
+            try FileManager.default.moveItem(atPath: deb, toPath: pool + "/sub/" + URL(fileURLWithPath: deb).lastPathComponent)
+        }
+        let twin = try await debs.build("imported0", "1.0", "amd64", fileName: "twin.deb", payload: "other")
+        try FileManager.default.moveItem(atPath: twin, toPath: pool + "/twin.deb")
+        try work.write("old-pool/broken.deb", Array("!<arch>\ngarbage".utf8))
+        try work.write("old-pool/README.txt", Array("not a package\n".utf8))
+        let data = work.path("data")
+        let arguments = ["import", "--data", data, "--provider", "apt", "--repo", "moved", "--dist", "stable", pool]
+        let first = try await run(arguments, executable: binary)
+        #expect(first.status == 1, "\(first.stdout)\n\(first.stderr)")
+        #expect(first.stdout.contains("5 stored, 0 unchanged, 2 rejected"), "\(first.stdout)")
+        #expect(first.stdout.contains("rejected \(pool)/broken.deb:"), "\(first.stdout)")
+        #expect(first.stdout.contains("rejected \(pool)/twin.deb:"), "\(first.stdout)")
+        let again = try await run(arguments, executable: binary)
+        #expect(again.stdout.contains("0 stored, 5 unchanged, 2 rejected"), "\(again.stdout)")
+
+        let server = try await ServerProcess.start(binary: binary, dataDirectory: data)
+        do {
+            let refused = try await run(arguments, executable: binary)
+            #expect(refused.status != 0 && refused.stderr.contains("in use by another artifactfs process"), "\(refused.stderr)")
+            let packages = try await fetchText(server.url + "/apt/moved/dists/stable/main/binary-amd64/Packages")
+            #expect(deb822Paragraphs(packages).compactMap { $0["Package"] }.sorted() == (0..<5).map { "imported\($0)" })
+            let keyring = work.path("moved.gpg")
+            try await fetch(server.url + "/apt/moved/keyring.gpg", to: keyring)
+            try await Self.verifySignatures(server.url + "/apt/moved/dists/stable", keyring: keyring, work: work)
+        } catch {
+            server.forceKill()
+            throw error
+        }
+        _ = try await server.stop()
+    }
+
     // MARK: - Checks
 
     /// gpgv accepts InRelease and Release.gpg + Release with only `keyring` trusted.

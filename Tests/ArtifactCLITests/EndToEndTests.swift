@@ -435,7 +435,13 @@ struct Workspace {
     }
 
 
+    /// Deletes the files, after killing gpg-agents a force-killed server left running for homes in here.
     func remove() {
+        for pid in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let id = Int32(pid), let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { continue }
+            let command = String(decoding: data, as: UTF8.self)
+            if command.hasPrefix("gpg-agent"), command.contains(root.path) { kill(id, SIGKILL) }
+        }
         try? FileManager.default.removeItem(at: root)
     }
 }

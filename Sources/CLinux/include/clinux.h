@@ -6,4 +6,7 @@
 /// SYNC_FILE_RANGE_WRITE). Returns 0 or -1 with errno set; advisory, so callers may ignore failures.
 int cfs_start_writeback(int fd, long long offset, long long count);
 
+/// Flushes every dirty page and metadata of the filesystem holding `fd` (syncfs). Returns 0 or -1.
+int cfs_syncfs(int fd);
+
 #endif

@@ -1,4 +1,5 @@
 // Blobs as files under a directory: `sha256/<aa>/<bb>/<hex>`, written temp → fsync → rename.
+import CLinux
 import Foundation
 import Synchronization
 
@@ -48,6 +49,30 @@ public final class LocalBlobStore: BlobStore {
         }
         try syncDirectory(of: destination)
         return digests
+    }
+
+    /// Renames every file into place, then one `syncfs` makes all their bytes and directory entries durable
+    /// (spool and blobs share a filesystem, or the rename would have failed).
+    public func adoptAll(_ staged: [StagedFile]) throws -> [FileDigests] {
+        var results: [FileDigests] = []
+        results.reserveCapacity(staged.count)
+        for file in staged {
+            let digests = try file.finish()
+            let destination = path(for: digests.sha256)
+            if access(destination, F_OK) != 0 {
+                try makeParent(of: destination)
+                if rename(file.path, destination) != 0 {
+                    guard errno == EXDEV else { throw POSIXFailure(op: "rename", path: destination) }
+                    try copyVerifying(file.path, to: digests.sha256)
+                }
+            }
+            results.append(digests)
+        }
+        let fd = Foundation.open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw POSIXFailure(op: "open", path: root) }
+        defer { Foundation.close(fd) }
+        guard cfs_syncfs(fd) == 0 else { throw POSIXFailure(op: "syncfs", path: root) }
+        return results
     }
 
     public func open(_ digest: SHA256Digest) throws -> any BlobReader {
