@@ -44,7 +44,7 @@ public final class ArtifactFileSystem: Sendable {
     let logger: Logger
     let state = Mutex(State())
     /// Called (off the request thread) with (parent, name) of names whose target changed.
-    let invalidations = Mutex<(@Sendable (UInt64, String) -> Void)?>(nil)
+    let invalidations = Mutex<EntryChangedCallback?>(nil)
 
     public init(repositories: Repositories, configuration: Configuration = .init(), logger: Logger) {
         self.repositories = repositories
@@ -56,7 +56,7 @@ public final class ArtifactFileSystem: Sendable {
 
     /// Sets the callback the adapter uses to drop kernel dentries after an ingest renamed what a name means.
     public func onEntryChanged(_ callback: @escaping @Sendable (UInt64, String) -> Void) {
-        invalidations.withLock { $0 = callback }
+        invalidations.withLock { $0 = EntryChangedCallback(call: callback) }
     }
 
     // MARK: - Lookup and attributes
@@ -210,6 +210,14 @@ public final class ArtifactFileSystem: Sendable {
 
     func notifyEntryChanged(parent: NodeID, name: String) {
         guard let callback = invalidations.withLock({ $0 }) else { return }
-        callback(UInt64(parent), name)
+        callback.call(UInt64(parent), name)
     }
+}
+
+/// The entry-changed callback in a class box. A function value stored in a `Mutex` directly was wrapped in
+/// two more reabstraction thunks on every `withLock` (it passes through a generic `inout`), so each ingest
+/// made later calls slower; a class reference passes through unchanged.
+final class EntryChangedCallback: Sendable {
+    let call: @Sendable (UInt64, String) -> Void
+    init(call: @escaping @Sendable (UInt64, String) -> Void) { self.call = call }
 }
