@@ -2,6 +2,7 @@
 @testable import Core
 import CoreTesting
 import Foundation
+import Logging
 import Testing
 
 @Suite struct AptIndexTests {
@@ -79,6 +80,37 @@ import Testing
         let current = AptIndexDigests(of: try Self.bytes(repositories, repo, ["dists", "stable", "main", "binary-amd64", "Packages.xz"]))
         #expect(current.sha256 != old.sha256)
         #expect(try Self.bytes(repositories, repo, directory + ["SHA256", current.sha256.hex]).count == current.size)
+    }
+
+    // Goal: Valid-Until appears only when configured, the set time after Date; empty components are published.
+    @Test func validUntilAndEmptyComponents() throws {
+        let scratch = try ScratchDirectory()
+        var apt = AptProvider.Configuration()
+        apt.validFor = .seconds(7 * 86400)
+        let repositories = Repositories(metadata: try SQLiteMetadataStore(), blobs: InMemoryBlobStore(),
+                                        spool: try Spool(directory: scratch.file("spool")),
+                                        providers: [AptProvider(keys: FakeKeyStore(), configuration: apt)], logger: Logger(label: "test"))
+        let repo = try Self.insert(repositories, [("dated", "1.0", "amd64")])
+        _ = try repositories.dropTarget(.apt, RepositoryName("r"), directory: ["pool", "stable", "contrib"], create: true)
+        try repositories.publishNow(repositoryID: repo)
+        let release = try Self.text(repositories, repo, ["dists", "stable", "Release"])
+        let fields = Dictionary(release.split(separator: "\n").compactMap { line -> (String, String)? in
+            guard let colon = line.firstIndex(of: ":"), line.first != " " else { return nil }
+            return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+        }, uniquingKeysWith: { a, _ in a })
+        let format = DateFormatter()
+        format.locale = Locale(identifier: "en_US_POSIX")
+        format.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'UTC'"
+        format.timeZone = TimeZone(identifier: "UTC")
+        let date = try #require(fields["Date"].flatMap(format.date(from:)))
+        let validUntil = try #require(fields["Valid-Until"].flatMap(format.date(from:)))
+        #expect(validUntil.timeIntervalSince(date) == 7 * 86400)
+        #expect(fields["Components"] == "contrib main")
+        #expect(try Self.bytes(repositories, repo, ["dists", "stable", "contrib", "binary-amd64", "Packages"]).isEmpty)
+        let defaults = try Fixtures.repositories(ScratchDirectory())
+        let other = try Self.insert(defaults, [("plain", "1.0", "amd64")])
+        try defaults.publishNow(repositoryID: other)
+        #expect(!(try Self.text(defaults, other, ["dists", "stable", "Release"])).contains("Valid-Until"))
     }
 
     // Goal: dist and component names that would collide with generated paths or need escaping are refused.
