@@ -41,6 +41,8 @@ public final class ArchiveReader {
     private var consumed: Int64 = 0
     /// A memory-backed reader's private copy of its input: libarchive reads it in place, so it lives until `close()`.
     private var ownedBytes: UnsafeMutableRawBufferPointer?
+    /// A nested reader's source (the outer archive and a buffer); libarchive holds only an unretained pointer.
+    private var nestedSource: NestedEntrySource?
 
     /// Opens a file. `decompressedBytesMax` bounds the bytes all entries together may expand to.
     public convenience init(path: String, formats: Formats, decompressedBytesMax: Int64) throws(ArchiveError) {
@@ -60,11 +62,22 @@ public final class ArchiveReader {
         }
     }
 
+    /// Reads the current entry of `outer` as an archive of its own, streamed through `outer` (a .deb's
+    /// data.tar, which may be far too large to hold in memory). Use it before `outer.next()`.
+    public convenience init(entryOf outer: ArchiveReader, formats: Formats, decompressedBytesMax: Int64) throws(ArchiveError) {
+        guard let outerHandle = outer.handle else { throw ArchiveError("the outer archive is closed") }
+        let source = NestedEntrySource(outer: outerHandle)
+        try self.init(formats: formats, decompressedBytesMax: decompressedBytesMax, source: source) { a in
+            archive_read_open(a, Unmanaged.passUnretained(source).toOpaque(), nil, nestedEntryRead, nil)
+        }
+    }
+
     private init(formats: Formats, decompressedBytesMax: Int64, owning bytes: UnsafeMutableRawBufferPointer? = nil,
-                 open: (OpaquePointer) -> Int32) throws(ArchiveError) {
+                 source: NestedEntrySource? = nil, open: (OpaquePointer) -> Int32) throws(ArchiveError) {
         handle = archive_read_new()
         budget = decompressedBytesMax
         ownedBytes = bytes
+        nestedSource = source
         guard let a = handle else {
             close()
             throw ArchiveError("libarchive: out of memory")
@@ -96,6 +109,7 @@ public final class ArchiveReader {
         // After the handle: libarchive may touch the input until `archive_read_free` returns.
         ownedBytes?.deallocate()
         ownedBytes = nil
+        nestedSource = nil
     }
 
     /// The next entry header, or nil at a clean end. A truncated or corrupt stream throws.
@@ -174,4 +188,22 @@ public final class ArchiveReader {
         guard let a = handle, let message = archive_error_string(a) else { return ArchiveError(fallback) }
         return ArchiveError(String(cString: message))
     }
+}
+
+/// Feeds a nested archive from the current entry of an outer one.
+private final class NestedEntrySource {
+    let outer: OpaquePointer
+    let buffer = UnsafeMutableRawPointer.allocate(byteCount: 1 << 16, alignment: 16)
+
+    init(outer: OpaquePointer) { self.outer = outer }
+    deinit { buffer.deallocate() }
+}
+
+private func nestedEntryRead(_ archive: OpaquePointer?, _ context: UnsafeMutableRawPointer?,
+                             _ output: UnsafeMutablePointer<UnsafeRawPointer?>?) -> Int {
+    guard let context, let output else { return -1 }
+    let source = Unmanaged<NestedEntrySource>.fromOpaque(context).takeUnretainedValue()
+    let count = archive_read_data(source.outer, source.buffer, 1 << 16)
+    output.pointee = UnsafeRawPointer(source.buffer)
+    return count
 }

@@ -65,6 +65,21 @@ import Testing
         #expect(message?.hasPrefix("data.tar") == true, "\(message ?? "accepted")")
     }
 
+    // Goal: a data.tar whose member sizes are intact but whose payload is corrupt, or is not the compression
+    // its name says, is refused at upload, not at install time.
+    @Test func refusesCorruptOrMislabelledData() throws {
+        let scratch = ScratchDirectory()
+        let control = ("control.tar.gz", try DebFixtures.tarGz(["control": DebFixtures.control]))
+        var payload = try DebFixtures.tarGz(["noise.bin": String(decoding: Fixtures.noise(count: 64 << 10, seed: 3).map { 0x41 + $0 % 26 }, as: UTF8.self)])
+        #expect(refusal(try DebFixtures.write(DebFixtures.ar([DebFixtures.debianBinary, control, ("data.tar.gz", payload)]), in: scratch)) == nil)
+        for index in (payload.count / 2)..<(payload.count / 2 + 64) { payload[index] ^= 0xFF }
+        let corrupt = refusal(try DebFixtures.write(DebFixtures.ar([DebFixtures.debianBinary, control, ("data.tar.gz", payload)]), in: scratch))
+        #expect(corrupt?.hasPrefix("data.tar.gz:") == true, "\(corrupt ?? "accepted")")
+        let plainTar = try Fixtures.archive("", files: ["hello.txt": "hi\n"])
+        let mislabelled = refusal(try DebFixtures.write(DebFixtures.ar([DebFixtures.debianBinary, control, ("data.tar.xz", plainTar)]), in: scratch))
+        #expect(mislabelled?.contains("the name says xz") == true, "\(mislabelled ?? "accepted")")
+    }
+
     // Goal: each malformed member layout is refused with a message naming what is wrong.
     @Test func refusesBadLayouts() throws {
         let scratch = ScratchDirectory()

@@ -60,8 +60,24 @@ struct DebMembers {
     }
 
     /// Reads the current member to its end, so a cut-off file fails here rather than at install time.
-    func drain(_ member: DebMember) throws(DebPackageError) {
-        do { try reader.drainData() } catch { throw DebPackageError("\(member.name): \(error.message)") }
+    /// Reads the data.tar member as a tar archive to its end (streamed, never held in memory): a truncated or
+    /// corrupt payload, or one compressed otherwise than its name says, is refused here and not at install time.
+    func validateData(_ member: DebMember, decompressedBytesMax: Int64) throws(DebPackageError) {
+        do throws(ArchiveError) {
+            let data = try ArchiveReader(entryOf: reader, formats: .tar, decompressedBytesMax: decompressedBytesMax)
+            defer { data.close() }
+            var entries = 0
+            while try data.next() != nil {
+                if entries == 0, data.compression != member.expectedCompression {
+                    let found = data.compression == .none ? "not compressed" : "\(data.compression.rawValue)-compressed"
+                    throw ArchiveError("the name says \(member.expectedCompression == .none ? "uncompressed" : member.expectedCompression.rawValue) but the data is \(found)")
+                }
+                try data.drainData()
+                entries += 1
+            }
+        } catch {
+            throw DebPackageError("\(member.name): \(error.message)")
+        }
     }
 
     /// Nothing but `_` members may follow data.tar, and the archive must end cleanly.

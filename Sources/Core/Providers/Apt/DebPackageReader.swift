@@ -48,7 +48,7 @@ public enum DebPackageReader {
         let controlMember = try members.expect("control.tar")
         let controlBytes = try members.read(controlMember, maxBytes: controlMemberBytesMax)
         let dataMember = try members.expect("data.tar")
-        try members.drain(dataMember)
+        try members.validateData(dataMember, decompressedBytesMax: budget)
         try members.expectEnd()
         let remaining = max(0, budget - outer.decompressedBytes)
         let control = try DebControlArchive.read(controlBytes, member: controlMember, decompressedBytesMax: remaining)
