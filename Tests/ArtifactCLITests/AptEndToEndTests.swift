@@ -75,7 +75,7 @@ import Testing
             }
 
             let armPackages = try await fetchText(server.url + "/apt/signed/dists/stable/main/binary-arm64/Packages")
-            let armNames = deb822Paragraphs(armPackages).map { "\($0["Package"] ?? "")/\($0["Architecture"] ?? "")" }.sorted()
+            let armNames = try deb822Paragraphs(armPackages).map { "\($0["Package"] ?? "")/\($0["Architecture"] ?? "")" }.sorted()
             #expect(armNames == ["hello-data/all", "hello/arm64"])
 
             try await Self.verifySignatures(server.url + "/apt/signed/dists/stable", keyring: keyring, work: work)
@@ -128,13 +128,13 @@ import Testing
             #expect(reference.status == 0, "apt-ftparchive: \(reference.stderr)")
             var ours: [[String: String]] = []
             for architecture in ["amd64", "arm64", "all"] {
-                ours += deb822Paragraphs(try await fetchText("\(server.url)/apt/cmp/dists/stable/main/binary-\(architecture)/Packages"))
+                ours += try deb822Paragraphs(try await fetchText("\(server.url)/apt/cmp/dists/stable/main/binary-\(architecture)/Packages"))
             }
             let unique = Dictionary(ours.map { ("\($0["Package"]!)/\($0["Architecture"]!)", $0) }, uniquingKeysWith: { a, b in
                 #expect(a == b, "the same package differs between indexes")
                 return a
             })
-            let expected = Dictionary(uniqueKeysWithValues: deb822Paragraphs(reference.stdout).map { ("\($0["Package"]!)/\($0["Architecture"]!)", $0) })
+            let expected = Dictionary(uniqueKeysWithValues: try deb822Paragraphs(reference.stdout).map { ("\($0["Package"]!)/\($0["Architecture"]!)", $0) })
             #expect(unique.keys.sorted() == expected.keys.sorted())
             for (key, stanza) in expected {
                 #expect(unique[key] == stanza, "stanza \(key) differs from apt-ftparchive")
@@ -151,6 +151,7 @@ import Testing
         let good = try await debs.build("good", "1.0", "amd64")
         let goodBytes = try Workspace.bytes(at: good)
         let sameIdentity = try await debs.build("good", "1.0", "amd64", fileName: "good-rebuilt.deb", payload: "other bytes")
+        let equalVersion = try await debs.build("good", "1.00", "amd64", fileName: "good-1.00.deb")
         let tarball = try await work.tarball("tarball.deb", seed: 7)
         let truncated = try work.write("truncated.deb", Array(goodBytes.prefix(goodBytes.count / 2)))
         let badVersion = try await debs.build("badver", "1.0", "amd64", fileName: "badver.deb")
@@ -161,7 +162,9 @@ import Testing
                                         fileName: "huge.deb")
         let cases: [(file: String, code: Int, reason: String)] = [
             (tarball, 400, "not an ar archive"), (truncated, 400, "runcated"), (badVersion, 400, "version"),
-            (noArch, 400, "Architecture"), (huge, 400, "control file"), (sameIdentity, 409, "good_1.0_amd64"),
+            (noArch, 400, "Architecture"), (huge, 400, "control file"),
+            (sameIdentity, 409, "already in this directory as good_1.0_amd64.deb"),
+            (equalVersion, 409, "already in this directory as good_1.0_amd64.deb"),
         ]
         try await EndToEndTests.withServer(binary, work) { server in
             let pool = server.url + "/apt/strict/pool/stable/main/"
@@ -179,7 +182,7 @@ import Testing
             let after = try await fetchText(server.url + "/apt/strict/dists/stable/InRelease")
             #expect(after == before, "a refused upload republished the indexes")
             let packages = try await fetchText(server.url + "/apt/strict/dists/stable/main/binary-amd64/Packages")
-            #expect(deb822Paragraphs(packages).map { $0["Package"] } == ["good"])
+            #expect(try deb822Paragraphs(packages).map { $0["Package"] } == ["good"])
             let keyring = work.path("strict.gpg")
             try await fetch(server.url + "/apt/strict/keyring.gpg", to: keyring)
             try await Self.verifySignatures(server.url + "/apt/strict/dists/stable", keyring: keyring, work: work)
@@ -244,7 +247,7 @@ import Testing
                                        executable: Tools.curl)
             #expect(delete.stdout == "200")
             let packages = try await fetchText(server.url + "/apt/life/dists/testing/main/binary-amd64/Packages")
-            #expect(deb822Paragraphs(packages).map { $0["Package"] } == ["two"])
+            #expect(try deb822Paragraphs(packages).map { $0["Package"] } == ["two"])
 
             let script = work.path("install.sh")
             try await fetch(server.url + "/apt/life/dists/testing/install", to: script)
@@ -258,7 +261,33 @@ import Testing
             #expect(list == "deb [signed-by=\(etc)/keyrings/artifactfs-life.gpg] \(server.url)/apt/life testing main\n")
             #expect(FileManager.default.fileExists(atPath: etc + "/keyrings/artifactfs-life.gpg"))
             #expect(!result.stderr.contains("W:"), "\(result.stderr)")
-            #expect(!script.isEmpty)
+        }
+    }
+
+    // Goal: --public-url becomes the install script's default server; a URL a shell would expand is refused.
+    @Test func publicURLInInstallScript() async throws {
+        let binary = try EndToEndTests.binary()
+        let work = try Workspace()
+        defer { work.remove() }
+        let deb = try await DebBuilder(work: work).build("scripted", "1.0", "amd64")
+        let server = try await ServerProcess.start(binary: binary, dataDirectory: work.path("data"),
+                                                   extraArguments: ["--public-url", "http://apt.example.invalid:8080/"])
+        do {
+            #expect(try await put(deb, to: server.url + "/apt/s/pool/stable/main/scripted_1.0_amd64.deb").code == 201)
+            let script = try await fetchText(server.url + "/apt/s/dists/stable/install")
+            #expect(script.contains(#"server="${1:-http://apt.example.invalid:8080}""#), "\(script)")
+        } catch {
+            server.forceKill()
+            throw error
+        }
+        _ = try await server.stop()
+        do {
+            let bad = try await ServerProcess.start(binary: binary, dataDirectory: work.path("data2"),
+                                                    extraArguments: ["--public-url", "http://x/$(reboot)"])
+            bad.forceKill()
+            Issue.record("a --public-url with shell syntax was accepted")
+        } catch let failure as E2EFailure {
+            #expect(failure.description.contains("--public-url must be"), "\(failure)")
         }
     }
 
@@ -332,7 +361,7 @@ import Testing
             let refused = try await run(arguments, executable: binary)
             #expect(refused.status != 0 && refused.stderr.contains("in use by another artifactfs process"), "\(refused.stderr)")
             let packages = try await fetchText(server.url + "/apt/moved/dists/stable/main/binary-amd64/Packages")
-            #expect(deb822Paragraphs(packages).compactMap { $0["Package"] }.sorted() == (0..<5).map { "imported\($0)" })
+            #expect(try deb822Paragraphs(packages).compactMap { $0["Package"] }.sorted() == (0..<5).map { "imported\($0)" })
             let keyring = work.path("moved.gpg")
             try await fetch(server.url + "/apt/moved/keyring.gpg", to: keyring)
             try await Self.verifySignatures(server.url + "/apt/moved/dists/stable", keyring: keyring, work: work)
@@ -360,7 +389,7 @@ import Testing
     /// its by-hash copies.
     static func verifyReleaseChecksums(_ distURL: String, work: Workspace) async throws {
         let release = try await fetchText(distURL + "/Release")
-        let fields = try #require(deb822Paragraphs(release).first)
+        let fields = try #require(try deb822Paragraphs(release).first)
         var checked = 0
         for (field, pick) in [("MD5Sum", \FileDigests.md5), ("SHA1", \.sha1), ("SHA512", \.sha512)] as [(String, KeyPath<FileDigests, String?>)] {
             for line in (fields[field] ?? "").split(separator: "\n") {

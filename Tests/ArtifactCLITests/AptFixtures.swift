@@ -65,26 +65,12 @@ struct IsolatedApt {
     }
 }
 
-/// Parses deb822 text into paragraphs of (field, value) pairs (values with continuation lines joined by "\n").
-func deb822Paragraphs(_ text: String) -> [[String: String]] {
-    var paragraphs: [[String: String]] = []
-    var current: [String: String] = [:]
-    var last: String?
-    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-        if line.trimmingCharacters(in: .whitespaces).isEmpty {
-            if !current.isEmpty { paragraphs.append(current) }
-            current = [:]
-            last = nil
-        } else if line.first == " " || line.first == "\t", let field = last {
-            current[field, default: ""] += "\n" + line
-        } else if let colon = line.firstIndex(of: ":") {
-            let field = String(line[..<colon])
-            current[field] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-            last = field
-        }
+/// Paragraphs of deb822 text (a Packages or Release file) as field → value, through Core's parser.
+func deb822Paragraphs(_ text: String) throws -> [[String: String]] {
+    guard !text.allSatisfy(\.isWhitespace) else { return [] }
+    return try Deb822Paragraph.parseParagraphs(Array(text.utf8)).map { paragraph in
+        Dictionary(paragraph.fields.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
     }
-    if !current.isEmpty { paragraphs.append(current) }
-    return paragraphs
 }
 
 /// Fetches a URL with curl; fails the test on a non-2xx answer.

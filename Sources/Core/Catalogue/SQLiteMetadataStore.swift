@@ -161,7 +161,7 @@ public final class SQLiteMetadataStore: MetadataStore {
             SELECT filename FROM packages WHERE directory_id = ? AND identity = ?
             """), arguments: [new.directoryID, identity]) {
             throw ArtifactError.conflict(filename: new.filename.rawValue,
-                                         reason: "\(identity) is already in this directory as \(other)")
+                                         reason: "the same package is already in this directory as \(other)")
         }
         try db.cachedStatement(sql: "INSERT INTO blobs (digest, size) VALUES (?, ?) ON CONFLICT DO NOTHING").execute(
                        arguments: [new.digests.sha256.hex, new.digests.size])

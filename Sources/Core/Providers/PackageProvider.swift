@@ -7,8 +7,9 @@ public struct PackageDescription: Sendable, Equatable {
     public var version: PackageVersion
     /// Stored with the package and given back to `buildIndexes` (so indexes never re-read blobs).
     public var attributes: [String: String]
-    /// What makes the package unique within its drop directory besides the file name (apt's
-    /// `name_version_arch`): a second file with the same identity is a conflict. Nil when only names matter.
+    /// What makes the package unique within its drop directory besides the file name (apt: name, version as
+    /// dpkg compares it, architecture): a second file with the same identity is a conflict. Nil when only
+    /// names matter.
     public var identity: String?
 
     public init(name: PackageName, version: PackageVersion, attributes: [String: String] = [:], identity: String? = nil) {
@@ -58,12 +59,6 @@ public struct GeneratedFile: Sendable, Equatable {
         self.content = .stored(digest, size: size)
         self.hidden = hidden
         self.knownDigest = digest
-    }
-
-    /// The bytes, when this publish produced them.
-    public var bytes: [UInt8]? {
-        if case .bytes(let bytes) = content { return bytes }
-        return nil
     }
 }
 
@@ -128,9 +123,12 @@ public protocol PackageProvider: Sendable {
     func repositoryCreated(_ repository: RepositoryRecord, options: RepositoryOptions) throws
     /// Drops per-repository state after the repository is deleted.
     func repositoryDeleted(_ repository: RepositoryRecord)
+    /// The per-repository signing keys of a format that signs its indexes (apt); nil for the others.
+    var signingKeys: (any SigningKeyStore)? { get }
 }
 
 extension PackageProvider {
     public func repositoryCreated(_ repository: RepositoryRecord, options: RepositoryOptions) throws {}
     public func repositoryDeleted(_ repository: RepositoryRecord) {}
+    public var signingKeys: (any SigningKeyStore)? { nil }
 }

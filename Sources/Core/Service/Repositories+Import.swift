@@ -73,7 +73,7 @@ extension Repositories {
             }
             let description = try provider.inspect(fileAt: staged.path, filename: filename, location: target.location, declared: nil)
             if let identity = description.identity, !seen.identities.insert(identity).inserted {
-                throw ArtifactError.conflict(filename: filename.rawValue, reason: "\(identity) is also in another file of the import")
+                throw ArtifactError.conflict(filename: filename.rawValue, reason: "the same package is also in another file of the import")
             }
             return (staged, NewPackage(
                 repositoryID: target.repository.id, directoryID: target.directoryID, location: target.location,

@@ -63,7 +63,5 @@ extension Repositories {
                                              "ms.store": "\(Self.milliseconds(stored - built))"])
     }
 
-    static func milliseconds(_ duration: Duration) -> Int {
-        Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
-    }
+    static func milliseconds(_ duration: Duration) -> Int64 { duration.nanoseconds / 1_000_000 }
 }

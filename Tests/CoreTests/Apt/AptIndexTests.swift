@@ -153,12 +153,8 @@ import Testing
 
     static func packageNames(_ repositories: Repositories, _ repo: NodeID, _ index: String) throws -> [String] {
         let text = try Self.text(repositories, repo, ["dists", "stable", "main", index, "Packages"])
-        return text.components(separatedBy: "\n\n").compactMap { stanza -> String? in
-            let fields = Dictionary(stanza.split(separator: "\n").compactMap { line -> (String, String)? in
-                guard let colon = line.firstIndex(of: ":") else { return nil }
-                return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
-            }, uniquingKeysWith: { a, _ in a })
-            guard let name = fields["Package"], let architecture = fields["Architecture"] else { return nil }
+        return try Deb822Paragraph.parseParagraphs(Array(text.utf8)).compactMap { stanza -> String? in
+            guard let name = stanza["Package"], let architecture = stanza["Architecture"] else { return nil }
             return "\(name)/\(architecture)"
         }.sorted()
     }

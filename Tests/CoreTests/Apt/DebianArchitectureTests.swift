@@ -22,7 +22,7 @@ import Testing
         #expect {
             _ = try DebianArchitecture.validate(raw)
         } throws: { error in
-            (error as? DebianArchitectureError)?.description.contains(reason) == true
+            (error as? DebianFieldError)?.description.contains(reason) == true
         }
     }
 

@@ -50,7 +50,7 @@ import Testing
         #expect {
             _ = try DebianVersion(raw)
         } throws: { error in
-            (error as? DebianVersionError)?.reason.contains(reason) == true
+            (error as? DebianFieldError)?.reason.contains(reason) == true
         }
     }
 
@@ -79,11 +79,12 @@ import Testing
         #expect(try DebianVersion("1a0b") != DebianVersion("1ab"))
     }
 
-    // Goal: pool file names drop the epoch and keep the revision.
-    @Test func withoutEpoch() throws {
-        #expect(try DebianVersion("1:2.0-1").withoutEpoch == "2.0-1")
-        #expect(try DebianVersion("2.0").withoutEpoch == "2.0")
-        #expect(try DebianVersion("3:1:0").withoutEpoch == "1:0")
+    // Goal: the canonical spelling is shared exactly by versions dpkg calls equal.
+    @Test func canonicalSpelling() throws {
+        #expect(try DebianVersion("1:2.0-1").canonical == "1:2.0-1")
+        #expect(try ["1.0", "1.00", "0:1.0", "1.0-0", "01.0"].map { try DebianVersion($0).canonical } == Array(repeating: "0:1.0-", count: 5))
+        #expect(try DebianVersion("1a").canonical == DebianVersion("1a0").canonical)
+        #expect(try DebianVersion("1a0b").canonical != DebianVersion("1ab").canonical)
     }
 
     // Goal: every pair of a varied sample orders the way `dpkg --compare-versions` does.
@@ -94,6 +95,14 @@ import Testing
             for b in sample[(i + 1)...] {
                 let dpkgSaysLess = try Fixtures.run("/usr/bin/dpkg", ["--compare-versions", a, "lt", b]) == 0
                 #expect((try DebianVersion(a) < DebianVersion(b)) == dpkgSaysLess, "\(a) vs \(b)")
+            }
+        }
+        // Equal spellings too: the canonical form (a package's identity) must agree with dpkg's "eq".
+        let spellings = ["1.0", "1.00", "1.0-0", "0:1.0", "1.0.0", "1a", "1a0", "1a0b", "1ab", "1.0~", "1.0-00", "2:1.0"]
+        for (i, a) in spellings.enumerated() {
+            for b in spellings[(i + 1)...] {
+                let dpkgSaysEqual = try Fixtures.run("/usr/bin/dpkg", ["--compare-versions", a, "eq", b]) == 0
+                #expect((try DebianVersion(a).canonical == DebianVersion(b).canonical) == dpkgSaysEqual, "\(a) vs \(b)")
             }
         }
     }

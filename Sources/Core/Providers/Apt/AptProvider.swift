@@ -18,6 +18,7 @@ public final class AptProvider: PackageProvider {
 
     let configuration: Configuration
     let keys: any SigningKeyStore
+    public var signingKeys: (any SigningKeyStore)? { keys }
     let chunks = CompressedChunkCache()
 
     public init(keys: any SigningKeyStore, configuration: Configuration = .init()) {
@@ -62,7 +63,8 @@ public final class AptProvider: PackageProvider {
             return PackageDescription(
                 name: try PackageName(deb.name), version: try PackageVersion(deb.version.rawValue),
                 attributes: [AptAttribute.architecture: deb.architecture, AptAttribute.control: deb.control.rendered()],
-                identity: "\(deb.name)_\(deb.version.rawValue)_\(deb.architecture)")
+                // Versions dpkg compares as equal (1.0, 1.00, 0:1.0) are one package to apt, so one identity.
+                identity: "\(deb.name)_\(deb.version.canonical)_\(deb.architecture)")
         } catch {
             throw .invalidPackage(filename: filename.rawValue, reason: error.description)
         }

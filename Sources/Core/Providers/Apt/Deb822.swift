@@ -36,19 +36,6 @@ public struct Deb822Paragraph: Sendable, Equatable {
         return fields.first { $0.name.lowercased() == key }?.value
     }
 
-    /// Adds a field at the end. The caller owns validity: a well-formed name not already present, and
-    /// continuation lines that start with a space or tab; `rendered()` writes the value as given.
-    public mutating func append(_ name: String, _ value: String) {
-        assert(Self.nameProblem(name) == nil && self[name] == nil, "bad or duplicate deb822 field '\(name)'")
-        fields.append(Deb822Field(name: name, value: value))
-    }
-
-    /// Drops the field called `name` (any case), if present; used before appending an index's own fields.
-    public mutating func remove(_ name: String) {
-        let key = name.lowercased()
-        fields.removeAll { $0.name.lowercased() == key }
-    }
-
     /// `Name: value` lines, each ending in "\n", no trailing blank line. A value whose first line is empty
     /// (`Conffiles:` followed by continuation lines) is written without the space after the colon.
     public func rendered() -> String {
@@ -59,11 +46,6 @@ public struct Deb822Paragraph: Sendable, Equatable {
             out += field.value + "\n"
         }
         return out
-    }
-
-    /// Paragraphs separated by one blank line, as in a Packages file.
-    public static func render(_ paragraphs: [Deb822Paragraph]) -> String {
-        paragraphs.map { $0.rendered() }.joined(separator: "\n")
     }
 
     /// Every paragraph in `bytes`; throws on the first malformed line, or when there is no paragraph at all.

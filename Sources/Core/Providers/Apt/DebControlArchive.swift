@@ -20,7 +20,7 @@ struct DebControlArchive {
         var control: [UInt8]?
         var checked = false
         while let entry = try archive({ () throws(ArchiveError) in try reader.next() }) {
-            if !checked { try checkDetected(reader, member: member) }
+            if !checked { try member.checkDetected(reader) }
             checked = true
             guard entry.path == "./control" || entry.path == "control" else {
                 try archive { () throws(ArchiveError) in try reader.drainData() }
@@ -36,15 +36,6 @@ struct DebControlArchive {
             return DebControlArchive(paragraph: try Deb822Paragraph.parseSingle(control), compression: member.expectedCompression)
         } catch {
             throw DebPackageError("control file: \(error.description)")
-        }
-    }
-
-    /// The member name promised a compression; the bytes must agree, as dpkg-deb picks the decoder by name.
-    private static func checkDetected(_ reader: ArchiveReader, member: DebMember) throws(DebPackageError) {
-        guard reader.format == .tar else { throw DebPackageError("\(member.name) is not a tar archive") }
-        guard reader.compression == member.expectedCompression else {
-            let found = reader.compression == .none ? "not compressed" : "\(reader.compression.rawValue)-compressed"
-            throw DebPackageError("\(member.name) is \(found), which its name does not say")
         }
     }
 }

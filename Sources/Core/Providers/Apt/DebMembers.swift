@@ -5,6 +5,15 @@ struct DebMember {
     let name: String
     let size: Int64
     let expectedCompression: ArchiveReader.Compression
+
+    /// The name promised a compression; the bytes must agree, as dpkg-deb picks the decoder by name.
+    func checkDetected(_ reader: ArchiveReader) throws(DebPackageError) {
+        guard reader.format == .tar else { throw DebPackageError("\(name) is not a tar archive") }
+        guard reader.compression == expectedCompression else {
+            let found = reader.compression == .none ? "not compressed" : "\(reader.compression.rawValue)-compressed"
+            throw DebPackageError("\(name) is \(found), which its name does not say")
+        }
+    }
 }
 
 /// Walks the outer ar archive; members named `_…` (signatures, vendor data) are skipped as dpkg skips them.
@@ -59,24 +68,21 @@ struct DebMembers {
         }
     }
 
-    /// Reads the current member to its end, so a cut-off file fails here rather than at install time.
     /// Reads the data.tar member as a tar archive to its end (streamed, never held in memory): a truncated or
     /// corrupt payload, or one compressed otherwise than its name says, is refused here and not at install time.
     func validateData(_ member: DebMember, decompressedBytesMax: Int64) throws(DebPackageError) {
-        do throws(ArchiveError) {
-            let data = try ArchiveReader(entryOf: reader, formats: .tar, decompressedBytesMax: decompressedBytesMax)
-            defer { data.close() }
-            var entries = 0
-            while try data.next() != nil {
-                if entries == 0, data.compression != member.expectedCompression {
-                    let found = data.compression == .none ? "not compressed" : "\(data.compression.rawValue)-compressed"
-                    throw ArchiveError("the name says \(member.expectedCompression == .none ? "uncompressed" : member.expectedCompression.rawValue) but the data is \(found)")
-                }
-                try data.drainData()
-                entries += 1
-            }
-        } catch {
-            throw DebPackageError("\(member.name): \(error.message)")
+        func archive<T>(_ body: () throws(ArchiveError) -> T) throws(DebPackageError) -> T {
+            do { return try body() } catch { throw DebPackageError("\(member.name): \(error.message)") }
+        }
+        let data = try archive { () throws(ArchiveError) in
+            try ArchiveReader(entryOf: reader, formats: .tar, decompressedBytesMax: decompressedBytesMax)
+        }
+        defer { data.close() }
+        var first = true
+        while try archive({ () throws(ArchiveError) in try data.next() }) != nil {
+            if first { try member.checkDetected(data) }
+            first = false
+            try archive { () throws(ArchiveError) in try data.drainData() }
         }
     }
 

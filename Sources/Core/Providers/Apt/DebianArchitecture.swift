@@ -1,25 +1,11 @@
 // Debian architecture names a binary package may declare: `all` or one concrete architecture dpkg knows.
 
-/// Why an `Architecture` value was refused.
-public struct DebianArchitectureError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// The rejected value, escaped for logs and HTTP bodies.
-    public let value: String
-    public let reason: String
-
-    init(_ raw: String, _ reason: String) {
-        value = IdentifierError.printable(raw)
-        self.reason = reason
-    }
-
-    public var description: String { "invalid Debian architecture '\(value)': \(reason)" }
-}
-
 /// Validation of a binary package's `Architecture` field.
 public enum DebianArchitecture {
     /// Returns `raw` when it is `all` or a known architecture; wildcards (`any`, `linux-any`, `any-amd64`)
     /// belong to source packages and are refused, as are empty values, lists and unknown names.
-    public static func validate(_ raw: String) throws(DebianArchitectureError) -> String {
-        func fail(_ reason: String) -> DebianArchitectureError { DebianArchitectureError(raw, reason) }
+    public static func validate(_ raw: String) throws(DebianFieldError) -> String {
+        func fail(_ reason: String) -> DebianFieldError { DebianFieldError("architecture", raw, reason) }
         if raw.isEmpty { throw fail("must not be empty") }
         if raw.unicodeScalars.contains(where: { $0.properties.isWhitespace }) {
             throw fail("must be a single architecture name, without spaces")

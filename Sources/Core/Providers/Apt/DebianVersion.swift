@@ -1,17 +1,20 @@
 // Debian package versions ([epoch:]upstream[-revision], Policy 5.6.12), ordered exactly as dpkg orders them.
 
-/// Why a string is not a Debian version.
-public struct DebianVersionError: Error, Equatable, Sendable, CustomStringConvertible {
+/// Why a control field value (a version, an architecture) was refused.
+public struct DebianFieldError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// What was being read: "version", "architecture".
+    public let field: String
     /// The rejected value, escaped for logs and HTTP bodies.
     public let value: String
     public let reason: String
 
-    init(_ raw: String, _ reason: String) {
+    init(_ field: String, _ raw: String, _ reason: String) {
+        self.field = field
         value = IdentifierError.printable(raw)
         self.reason = reason
     }
 
-    public var description: String { "invalid Debian version '\(value)': \(reason)" }
+    public var description: String { "invalid Debian \(field) '\(value)': \(reason)" }
 }
 
 /// A validated Debian version. Equality and hashing follow dpkg's comparison, so `1.0` == `1.00` == `0:1.0`
@@ -26,8 +29,8 @@ public struct DebianVersion: Sendable, Hashable, Comparable, CustomStringConvert
     public let revision: String
 
     /// Throws naming the first rule of Policy 5.6.12 that `raw` breaks.
-    public init(_ raw: String) throws(DebianVersionError) {
-        func fail(_ reason: String) -> DebianVersionError { DebianVersionError(raw, reason) }
+    public init(_ raw: String) throws(DebianFieldError) {
+        func fail(_ reason: String) -> DebianFieldError { DebianFieldError("version", raw, reason) }
         if raw.isEmpty { throw fail("must not be empty") }
         if raw.utf8.count > Self.maxBytes { throw fail("must be at most \(Self.maxBytes) bytes") }
         if raw.unicodeScalars.contains(where: { $0.properties.isWhitespace }) { throw fail("must not contain whitespace") }
@@ -61,20 +64,19 @@ public struct DebianVersion: Sendable, Hashable, Comparable, CustomStringConvert
         self.revision = String(revision)
     }
 
-    /// The version without `epoch:`, as it appears in pool file names (`name_version_arch.deb`).
-    public var withoutEpoch: String { revision.isEmpty ? upstream : upstream + "-" + revision }
+    /// One spelling per version as dpkg compares them (`1.0`, `1.00`, `0:1.0` and `1.0-0` share it): what
+    /// a package's identity uses, since apt treats such versions as one.
+    public var canonical: String {
+        "\(epoch):\(DebianVersionOrder.canonical(upstream))-\(DebianVersionOrder.canonical(revision))"
+    }
 
     public var description: String { rawValue }
 
     public static func < (lhs: DebianVersion, rhs: DebianVersion) -> Bool { compare(lhs, rhs) < 0 }
 
-    public static func == (lhs: DebianVersion, rhs: DebianVersion) -> Bool { compare(lhs, rhs) == 0 }
+    public static func == (lhs: DebianVersion, rhs: DebianVersion) -> Bool { lhs.canonical == rhs.canonical }
 
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(epoch)
-        DebianVersionOrder.hashCanonical(upstream, into: &hasher)
-        DebianVersionOrder.hashCanonical(revision, into: &hasher)
-    }
+    public func hash(into hasher: inout Hasher) { hasher.combine(canonical) }
 
     /// Negative, zero or positive, like dpkg's `dpkg_version_compare`.
     public static func compare(_ lhs: DebianVersion, _ rhs: DebianVersion) -> Int {

@@ -1,6 +1,6 @@
 // dpkg's verrevcmp: alternating non-digit and digit runs; '~' sorts before everything, even the end.
 
-/// Version-part comparison shared by upstream and revision, and a hash that agrees with it.
+/// Version-part comparison shared by upstream and revision, and a spelling that agrees with it.
 enum DebianVersionOrder {
     /// dpkg's `verrevcmp` on two validated parts (ASCII only), negative/zero/positive.
     static func compare(_ a: String, _ b: String) -> Int {
@@ -30,9 +30,10 @@ enum DebianVersionOrder {
         return 0
     }
 
-    /// Hashes the runs `compare` looks at, normalised so that parts comparing equal hash equally:
-    /// digit runs without leading zeros, and trailing (empty, zero) run pairs dropped.
-    static func hashCanonical(_ part: String, into hasher: inout Hasher) {
+    /// The runs `compare` looks at, normalised so that parts comparing equal are spelled alike: digit runs
+    /// without leading zeros (an empty one written `0`), trailing (empty, zero) runs dropped. Every run ends
+    /// in a digit, so the spelling reads back unambiguously.
+    static func canonical(_ part: String) -> String {
         var runs: [(letters: Substring.UTF8View, digits: Substring.UTF8View)] = []
         var rest = Substring(part).utf8
         while !rest.isEmpty {
@@ -43,13 +44,7 @@ enum DebianVersionOrder {
             runs.append((letters, digits.drop { $0 == UInt8(ascii: "0") }))
         }
         while let last = runs.last, last.letters.isEmpty, last.digits.isEmpty { runs.removeLast() }
-        hasher.combine(runs.count)
-        for run in runs {
-            hasher.combine(run.letters.count)
-            for byte in run.letters { hasher.combine(byte) }
-            hasher.combine(run.digits.count)
-            for byte in run.digits { hasher.combine(byte) }
-        }
+        return runs.map { String(Substring($0.letters)) + ($0.digits.isEmpty ? "0" : String(Substring($0.digits))) }.joined()
     }
 
     private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
