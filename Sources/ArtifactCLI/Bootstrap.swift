@@ -30,7 +30,7 @@ struct Bootstrap {
         let spool = try Spool(directory: dataDirectory + "/spool")
         keys = try GPGKeyStore(root: dataDirectory + "/keys/apt", expiresAfterSeconds: keyExpirySeconds)
         repositories = Repositories(metadata: metadata, blobs: blobs, spool: spool,
-                                    providers: [TarballProvider(), AptProvider(keys: keys, configuration: apt)], logger: logger)
+                                    providers: [TarballProvider(), AptProvider(keys: keys, configuration: apt), PyPIProvider()], logger: logger)
         executor = BlockingExecutor(threadCount: 8)
     }
 

@@ -15,7 +15,7 @@ struct ImportCommand: ParsableCommand {
             """)
 
     @OptionGroup var data: DataDirectoryOption
-    @Option(help: "Repository format: apt or tar.") var provider: String
+    @Option(help: "Repository format: apt, pypi or tar.") var provider: String
     @Option(help: "Repository name (created if missing).") var repo: String
     @Option(help: "apt: distribution.") var dist: String?
     @Option(help: "apt: component.") var component: String = "main"

@@ -70,7 +70,7 @@ public enum Fixtures {
         configuration.publishQuietDelay = .milliseconds(20)
         configuration.publishMaxDelay = .milliseconds(100)
         return Repositories(metadata: try SQLiteMetadataStore(), blobs: blobs, spool: try Spool(directory: scratch.file("spool")),
-                            providers: [TarballProvider(), AptProvider(keys: keys)], configuration: configuration,
+                            providers: [TarballProvider(), AptProvider(keys: keys), PyPIProvider()], configuration: configuration,
                             logger: Logger(label: "test"))
     }
 }

@@ -183,11 +183,11 @@ import Testing
         #expect(try repositories.tree.resolve(["tar", "r", "tool-1.0.tar.gz"]) == nil)
     }
 
-    // Goal: unsupported providers and non-drop directories are refused with their own errors.
+    // Goal: non-drop directories and missing repositories are refused with their own errors.
     @Test func targets() throws {
         let scratch = ScratchDirectory()
         let repositories = try Fixtures.repositories(scratch)
-        #expect(throws: ArtifactError.unsupportedProvider(.pypi)) { try repositories.dropTarget(.pypi, RepositoryName("a"), directory: [], create: true) }
+        #expect(throws: ArtifactError.self) { try repositories.dropTarget(.pypi, RepositoryName("a"), directory: ["sub"], create: true) }
         #expect(throws: ArtifactError.self) { try repositories.dropTarget(.apt, RepositoryName("a"), directory: [], create: true) }
         #expect(throws: ArtifactError.self) { try repositories.dropTarget(.tar, RepositoryName("r"), directory: ["sub"], create: true) }
         #expect(throws: ArtifactError.notFound("repository tar/missing")) {

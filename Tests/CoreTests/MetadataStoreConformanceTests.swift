@@ -66,7 +66,7 @@ struct MetadataSubject: CustomTestStringConvertible, Sendable {
         guard case .inserted(let package, _) = try store.insertPackage(Self.newPackage(repo, "a-1.tar.gz", bytes: "a"), overwrite: false) else { return }
         let (deleted, orphan) = try store.deletePackage(id: package.id)
         #expect(deleted.id == package.id)
-        #expect(orphan == SHA256Digest(of: Array("a".utf8)))
+        #expect(orphan == [SHA256Digest(of: Array("a".utf8))])
         guard case .inserted(let again, _) = try store.insertPackage(Self.newPackage(repo, "a-1.tar.gz", bytes: "a"), overwrite: false) else { return }
         #expect(again.id > package.id)
         _ = try store.deleteRepository(id: repo.id)
@@ -153,6 +153,44 @@ struct MetadataSubject: CustomTestStringConvertible, Sendable {
         }
         let reopened = try SQLiteMetadataStore(path: path)
         #expect(try reopened.repository(provider: .tar, name: RepositoryName("r"))?.id == id)
-        #expect(try reopened.appliedMigrations() == ["v1-tree-packages-generations", "v2-package-identity"])
+        #expect(try reopened.appliedMigrations() == ["v1-tree-packages-generations", "v2-package-identity", "v3-package-sidecars"])
+    }
+
+    // Goal: a sidecar blob stays referenced while any package holds it and is orphaned with the last one.
+    @Test(arguments: MetadataSubject.all)
+    func sidecarsLiveWithTheirPackages(subject: MetadataSubject) throws {
+        let scratch = ScratchDirectory()
+        let store = try subject.make(scratch)
+        let repo = try store.createRepository(provider: .pypi, name: RepositoryName("r"), allowOverwrite: true, at: Date())
+        let shared = SidecarBlob(name: "metadata", digest: SHA256Digest(of: Array("M".utf8)), size: 1)
+        var first = try Self.newPackage(repo, "a-1.tar.gz", bytes: "a")
+        first.sidecars = [shared]
+        var second = try Self.newPackage(repo, "b-1.tar.gz", bytes: "b")
+        second.sidecars = [shared]
+        guard case .inserted(let a, _) = try store.insertPackage(first, overwrite: false),
+              case .inserted(let b, _) = try store.insertPackage(second, overwrite: false) else { Issue.record("not inserted"); return }
+        #expect(try store.isReferenced(shared.digest))
+        #expect(try store.referencedDigests().contains(shared.digest))
+        #expect(try store.deletePackage(id: a.id).orphaned == [SHA256Digest(of: Array("a".utf8))])
+        #expect(try store.isReferenced(shared.digest))
+        let (_, orphans) = try store.deletePackage(id: b.id)
+        #expect(Set(orphans) == [SHA256Digest(of: Array("b".utf8)), shared.digest])
+        #expect(try !store.isReferenced(shared.digest))
+    }
+
+    // Goal: attribute updates (a yank) change the row in place and can remove keys.
+    @Test(arguments: MetadataSubject.all)
+    func attributeUpdates(subject: MetadataSubject) throws {
+        let scratch = ScratchDirectory()
+        let store = try subject.make(scratch)
+        let repo = try store.createRepository(provider: .pypi, name: RepositoryName("r"), allowOverwrite: false, at: Date())
+        guard case .inserted(let package, _) = try store.insertPackage(Self.newPackage(repo, "a-1.tar.gz", bytes: "a"), overwrite: false) else { return }
+        let yanked = try store.updatePackageAttributes(id: package.id, ["yanked": "broken"])
+        #expect(yanked.attributes == ["format": "tar.gz", "yanked": "broken"])
+        #expect(yanked.id == package.id)
+        let restored = try store.updatePackageAttributes(id: package.id, ["yanked": nil])
+        #expect(try store.package(id: package.id)?.attributes == ["format": "tar.gz"])
+        #expect(restored.attributes == ["format": "tar.gz"])
+        #expect(throws: ArtifactError.self) { try store.updatePackageAttributes(id: 999_999, ["x": "y"]) }
     }
 }

@@ -36,6 +36,29 @@ struct CreateRepositoryRequest: Codable, Sendable {
     var keyAlgorithm: String?
 }
 
+/// Body of `POST /api/pypi/<repo>/yank` and `/unyank`: one file, or every file of a release.
+struct YankRequest: Codable, Sendable {
+    var filename: String?
+    var project: String?
+    var version: String?
+    var reason: String?
+
+    var selection: YankSelection? {
+        switch (filename, project, version) {
+        case (let file?, nil, nil): return .file(file)
+        case (nil, let project?, let version?): return .release(project: project, version: version)
+        default: return nil
+        }
+    }
+}
+
+/// Answer of a yank or unyank: the files whose state changed.
+struct YankResponse: Codable, Sendable {
+    let changed: [String]
+    let yanked: Bool
+    let published: Bool
+}
+
 /// `/api/…` routes.
 struct RepositoryAPI: Sendable {
     let repositories: Repositories
@@ -91,9 +114,28 @@ struct RepositoryAPI: Sendable {
             let bytes = Array(buffer: body)
             let summary = try await executor.run { try repositories.importSigningKey(name, bytes: bytes) }
             return try jsonResponse(summary)
+        case (.post, 3) where components[2] == "yank" || components[2] == "unyank":
+            try authorizer.authorize(request.headers)
+            return try await yank(components, request: request)
         default:
             throw HTTPFailure(.notFound, "no such API endpoint")
         }
+    }
+
+    /// `POST /api/pypi/<repo>/yank` (or `unyank`) with `{"filename": F}` or `{"project": P, "version": V}`, and
+    /// for a yank an optional `"reason"`. Answers after the publish that shows the change.
+    private func yank(_ components: [String], request: Request) async throws -> Response {
+        let (kind, name) = try UploadHandlers.repository(components)
+        guard kind == .pypi else { throw HTTPFailure(.notFound, "only PyPI repositories have yanked files") }
+        let body = try await request.body.collect(upTo: 64 << 10)
+        guard let yank = try? JSONDecoder().decode(YankRequest.self, from: Data(buffer: body)), let selection = yank.selection else {
+            throw HTTPFailure(.badRequest, #"expected JSON {"filename": "…"} or {"project": "…", "version": "…"}, optionally with "reason""#)
+        }
+        let reason = components[2] == "yank" ? (yank.reason ?? "") : nil
+        let repositories = self.repositories
+        let (changed, ticket) = try await executor.run { try repositories.setYanked(name, selection, reason: reason) }
+        let published = changed.isEmpty ? true : await repositories.publisher.waitUntilPublished(changed[0].repositoryID, ticket: ticket)
+        return try jsonResponse(YankResponse(changed: changed.map(\.filename.rawValue), yanked: reason != nil, published: published))
     }
 
     /// An OpenPGP secret key with subkeys is a few KiB; anything near this is not a key.

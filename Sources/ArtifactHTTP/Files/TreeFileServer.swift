@@ -16,7 +16,15 @@ struct TreeFileServer: Sendable {
     func serve(_ path: RequestPath, request: Request) async throws -> Response {
         let tree = repositories.tree
         let components = path.components
+        if let normalized = Self.normalizedProjectPath(components) {
+            let location = RequestPath.urlPath(normalized, alias: path.usedAlias, trailingSlash: true)
+            return Response(status: .movedPermanently, headers: [.location: location])
+        }
         guard let entry = try await executor.run({ try tree.resolve(components) }) else {
+            if path.hasTrailingSlash, let project = Self.legacyProjectPath(components) {
+                let location = RequestPath.urlPath(project, alias: path.usedAlias, trailingSlash: true)
+                return Response(status: .movedPermanently, headers: [.location: location])
+            }
             throw HTTPFailure(.notFound, "not found")
         }
         if entry.isDirectory {
@@ -24,15 +32,49 @@ struct TreeFileServer: Sendable {
                 let location = RequestPath.urlPath(components, alias: path.usedAlias, trailingSlash: true)
                 return Response(status: .movedPermanently, headers: [.location: location])
             }
+            if entry.kind == .generatedDirectory, let index = try await simpleIndex(in: entry, request: request) {
+                return index
+            }
             return DirectoryListing(tree: tree, executor: executor).response(for: entry, path: path, head: request.method == .head)
         }
         return try await file(entry, request: request)
     }
 
-    private func file(_ entry: TreeEntry, request: Request) async throws -> Response {
+    /// `/pypi/<repo>/simple/<Name>/` with a name that is not PEP 503-normalized: the normalized path to redirect to.
+    static func normalizedProjectPath(_ components: [String]) -> [String]? {
+        guard components.count == 4, components[0] == ProviderKind.pypi.rawValue, components[2] == SimpleIndexLayout.simple else {
+            return nil
+        }
+        let normalized = PythonProjectName.normalize(components[3])
+        return normalized == components[3] ? nil : Array(components.prefix(3)) + [normalized]
+    }
+
+    /// The older service served project pages at `/repo/pypi/<repo>/<project>/` (its users run
+    /// `pip install -i http://host/repo/pypi/<repo>/`): such a path, when nothing is there, moves to `simple/`.
+    static func legacyProjectPath(_ components: [String]) -> [String]? {
+        guard components.count == 3, components[0] == ProviderKind.pypi.rawValue, components[2] != SimpleIndexLayout.simple else {
+            return nil
+        }
+        return [components[0], components[1], SimpleIndexLayout.simple, PythonProjectName.normalize(components[2])]
+    }
+
+    /// A PyPI simple index directory answers with the representation `Accept` asks for (PEP 691), or 406.
+    private func simpleIndex(in directory: TreeEntry, request: Request) async throws -> Response? {
+        let tree = repositories.tree
+        guard try await executor.run({ try tree.lookup(SimpleIndexLayout.htmlFile, in: directory) }) != nil else { return nil }
+        guard let choice = SimpleIndexNegotiation.choose(accept: request.headers[.accept]) else {
+            throw HTTPFailure(.notAcceptable, "this index is served as \(SimpleIndexNegotiation.supported)")
+        }
+        guard let file = try await executor.run({ try tree.lookup(choice.file, in: directory) }) else { return nil }
+        var response = try await self.file(file, request: request, contentType: choice.contentType)
+        response.headers[.vary] = "Accept"
+        return response
+    }
+
+    private func file(_ entry: TreeEntry, request: Request, contentType: String? = nil) async throws -> Response {
         guard let digest = entry.digest else { throw HTTPFailure(.notFound, "not found") }
         let plan = FileRequestPlan(requestHeaders: request.headers, size: entry.size, etag: "\"\(digest.hex)\"",
-                                   modified: entry.modified, contentType: ContentType.of(entry.name))
+                                   modified: entry.modified, contentType: contentType ?? ContentType.of(entry.name))
         switch plan.outcome {
         case .notModified:
             return Response(status: .notModified, headers: plan.headers)

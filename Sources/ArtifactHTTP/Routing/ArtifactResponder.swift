@@ -33,6 +33,9 @@ struct ArtifactResponder: HTTPResponder {
         if !path.usedAlias, components == ["addpkg"], request.method == .post {
             return try await uploads.addpkg(request)
         }
+        if request.method == .post, UploadHandlers.isTwineUpload(components) {
+            return try await uploads.twineUpload(components, request: request)
+        }
         switch request.method {
         case .get, .head:
             return try await files.serve(path, request: request)
@@ -41,7 +44,7 @@ struct ArtifactResponder: HTTPResponder {
         case .delete:
             return try await uploads.delete(path, request: request)
         default:
-            throw HTTPFailure(.methodNotAllowed, "method not allowed", headers: [.allow: "GET, HEAD, PUT, DELETE"])
+            throw HTTPFailure(.methodNotAllowed, "method not allowed", headers: [.allow: "GET, HEAD, PUT, DELETE, POST"])
         }
     }
 }

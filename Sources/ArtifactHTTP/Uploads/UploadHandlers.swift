@@ -96,7 +96,7 @@ struct UploadHandlers: Sendable {
         }
     }
 
-    private func ingest(_ staged: StagedFile, into target: DropTarget, filename: String, declared: DeclaredIdentity?) async throws -> Response {
+    func ingest(_ staged: StagedFile, into target: DropTarget, filename: String, declared: DeclaredIdentity?) async throws -> Response {
         let repositories = self.repositories
         let outcome = try await executor.run { try repositories.ingest(staged, into: target, filename: filename, declared: declared) }
         let published = outcome.created

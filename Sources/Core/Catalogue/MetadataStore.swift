@@ -44,8 +44,10 @@ public protocol MetadataStore: Sendable {
     func packages(ids: [NodeID]) throws -> [PackageRecord]
     /// Every drop directory of a repository as a path relative to it, including empty ones, sorted.
     func dropDirectories(repository: NodeID) throws -> [[String]]
-    /// Deletes a package; returns its record and the blob digest if that was its last reference.
-    func deletePackage(id: NodeID) throws -> (PackageRecord, orphaned: SHA256Digest?)
+    /// Deletes a package; returns its record and the blob digests (file, sidecars) that lost their last reference.
+    func deletePackage(id: NodeID) throws -> (PackageRecord, orphaned: [SHA256Digest])
+    /// Sets (or, with a nil value, removes) index attributes of a package, e.g. PyPI's yank; returns the new row.
+    func updatePackageAttributes(id: NodeID, _ change: [String: String?]) throws -> PackageRecord
     /// Stores client-set attributes (mtime, mode) of a package file.
     func setPackageAttributes(id: NodeID, modified: Date?, mode: UInt16?) throws
 

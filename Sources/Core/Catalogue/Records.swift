@@ -119,11 +119,13 @@ public struct NewPackage: Sendable {
     public var attributes: [String: String]
     /// Unique within the drop directory when set (see `PackageDescription.identity`).
     public var identity: String?
+    /// Blobs already stored for this package besides its file (they live and die with the row).
+    public var sidecars: [SidecarBlob]
     public var uploadedAt: Date
 
     public init(repositoryID: NodeID, directoryID: NodeID, location: [String], filename: Filename, name: PackageName,
                 version: PackageVersion, digests: FileDigests, attributes: [String: String], identity: String? = nil,
-                uploadedAt: Date) {
+                sidecars: [SidecarBlob] = [], uploadedAt: Date) {
         self.repositoryID = repositoryID
         self.directoryID = directoryID
         self.location = location
@@ -133,7 +135,21 @@ public struct NewPackage: Sendable {
         self.digests = digests
         self.attributes = attributes
         self.identity = identity
+        self.sidecars = sidecars
         self.uploadedAt = uploadedAt
+    }
+}
+
+/// A stored blob that belongs to a package row (PyPI's core metadata file), named within the package.
+public struct SidecarBlob: Sendable, Equatable {
+    public let name: String
+    public let digest: SHA256Digest
+    public let size: Int64
+
+    public init(name: String, digest: SHA256Digest, size: Int64) {
+        self.name = name
+        self.digest = digest
+        self.size = size
     }
 }
 

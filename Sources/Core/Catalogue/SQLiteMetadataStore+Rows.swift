@@ -118,8 +118,15 @@ extension SQLiteMetadataStore {
 
     static func isReferenced(_ db: Database, _ hex: String) throws -> Bool {
         try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT 1 FROM packages WHERE blob_digest = ? UNION ALL SELECT 1 FROM generation_files WHERE blob_digest = ? LIMIT 1
-            """), arguments: [hex, hex]) != nil
+            SELECT 1 FROM packages WHERE blob_digest = ? UNION ALL SELECT 1 FROM generation_files WHERE blob_digest = ?
+            UNION ALL SELECT 1 FROM package_sidecars WHERE blob_digest = ? LIMIT 1
+            """), arguments: [hex, hex, hex]) != nil
+    }
+
+    /// Every blob a package row holds: its file and its sidecars.
+    static func packageDigests(_ db: Database, _ id: NodeID, file: SHA256Digest) throws -> [String] {
+        [file.hex] + (try String.fetchAll(db.cachedStatement(sql: "SELECT blob_digest FROM package_sidecars WHERE package_id = ?"),
+                                          arguments: [id]))
     }
 
     /// Deletes the blob rows among `candidates` that nothing references any more; returns their digests.

@@ -89,6 +89,20 @@ extension SQLiteMetadataStore {
                 CREATE UNIQUE INDEX packages_identity ON packages(directory_id, identity) WHERE identity IS NOT NULL;
                 """)
         }
+        migrator.registerMigration("v3-package-sidecars") { db in
+            // Blobs a package brings besides its file (PyPI's core metadata, served as `<file>.metadata`): they
+            // live exactly as long as the package, so they count as referenced through this table.
+            try db.execute(sql: """
+                CREATE TABLE package_sidecars (
+                    package_id INTEGER NOT NULL REFERENCES nodes(id) ON DELETE CASCADE,
+                    name TEXT NOT NULL,
+                    blob_digest TEXT NOT NULL REFERENCES blobs(digest),
+                    size INTEGER NOT NULL,
+                    PRIMARY KEY (package_id, name)
+                ) WITHOUT ROWID;
+                CREATE INDEX package_sidecars_blob ON package_sidecars(blob_digest);
+                """)
+        }
         return migrator
     }
 }

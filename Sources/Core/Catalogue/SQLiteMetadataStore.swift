@@ -73,9 +73,10 @@ public final class SQLiteMetadataStore: MetadataStore {
             guard try Self.repository(db, id: id) != nil else { throw ArtifactError.notFound("repository") }
             let candidates = try String.fetchAll(db.cachedStatement(sql: """
                 SELECT blob_digest FROM packages WHERE repository_id = ?
+                UNION SELECT s.blob_digest FROM package_sidecars s JOIN packages p ON p.id = s.package_id WHERE p.repository_id = ?
                 UNION SELECT f.blob_digest FROM generation_files f JOIN generations g ON g.id = f.generation_id
                 WHERE g.repository_id = ? AND f.blob_digest IS NOT NULL
-                """), arguments: [id, id])
+                """), arguments: [id, id, id])
             try Self.deleteNode(db, id)
             return try Self.dropUnreferencedBlobs(db, candidates)
         }
@@ -143,6 +144,7 @@ public final class SQLiteMetadataStore: MetadataStore {
 
     static func insertPackage(_ db: Database, _ new: NewPackage, overwrite: Bool) throws -> PackageInsertResult {
         var replaced: PackageRecord?
+        var replacedDigests: [String] = []
         if let existing = try Self.package(db, directory: new.directoryID, filename: new.filename) {
             if existing.digests.sha256 == new.digests.sha256 { return .unchanged(existing) }
             guard overwrite else {
@@ -150,6 +152,7 @@ public final class SQLiteMetadataStore: MetadataStore {
                                              reason: "a different file with this name exists (sha256 \(existing.digests.sha256))")
             }
             // A replaced file gets a new node id: its old content may sit in a kernel page cache.
+            replacedDigests = try Self.packageDigests(db, existing.id, file: existing.digests.sha256)
             try Self.deleteNode(db, existing.id)
             replaced = existing
         }
@@ -178,7 +181,13 @@ public final class SQLiteMetadataStore: MetadataStore {
                              new.digests.size, new.digests.md5, new.digests.sha1, new.digests.sha512,
                              Self.encodeAttributes(new.attributes), new.identity, new.uploadedAt.timeIntervalSince1970,
                              new.uploadedAt.timeIntervalSince1970])
-        if let replaced { _ = try Self.dropUnreferencedBlobs(db, [replaced.digests.sha256.hex]) }
+        for sidecar in new.sidecars {
+            try db.cachedStatement(sql: "INSERT INTO blobs (digest, size) VALUES (?, ?) ON CONFLICT DO NOTHING").execute(
+                           arguments: [sidecar.digest.hex, sidecar.size])
+            try db.cachedStatement(sql: "INSERT INTO package_sidecars (package_id, name, blob_digest, size) VALUES (?, ?, ?, ?)").execute(
+                           arguments: [id, sidecar.name, sidecar.digest.hex, sidecar.size])
+        }
+        if !replacedDigests.isEmpty { _ = try Self.dropUnreferencedBlobs(db, replacedDigests) }
         return .inserted(try Self.package(db, id: id)!, replaced: replaced)
     }
 
@@ -233,12 +242,23 @@ public final class SQLiteMetadataStore: MetadataStore {
         }
     }
 
-    public func deletePackage(id: NodeID) throws -> (PackageRecord, orphaned: SHA256Digest?) {
+    public func deletePackage(id: NodeID) throws -> (PackageRecord, orphaned: [SHA256Digest]) {
         try db.write { db in
             guard let record = try Self.package(db, id: id) else { throw ArtifactError.notFound("package") }
+            let digests = try Self.packageDigests(db, id, file: record.digests.sha256)
             try Self.deleteNode(db, id)
-            let orphaned = try Self.dropUnreferencedBlobs(db, [record.digests.sha256.hex])
-            return (record, orphaned.first)
+            return (record, try Self.dropUnreferencedBlobs(db, digests))
+        }
+    }
+
+    public func updatePackageAttributes(id: NodeID, _ change: [String: String?]) throws -> PackageRecord {
+        try db.write { db in
+            guard let record = try Self.package(db, id: id) else { throw ArtifactError.notFound("package") }
+            var attributes = record.attributes
+            for (key, value) in change { attributes[key] = value }
+            try db.cachedStatement(sql: "UPDATE packages SET attributes = ? WHERE id = ?").execute(
+                           arguments: [Self.encodeAttributes(attributes), id])
+            return try Self.package(db, id: id)!
         }
     }
 
@@ -344,7 +364,8 @@ public final class SQLiteMetadataStore: MetadataStore {
     public func referencedDigests() throws -> Set<SHA256Digest> {
         try db.read { db in
             Set(try String.fetchAll(db.cachedStatement(sql: """
-                SELECT blob_digest FROM packages UNION SELECT blob_digest FROM generation_files WHERE blob_digest IS NOT NULL
+                SELECT blob_digest FROM packages UNION SELECT blob_digest FROM package_sidecars
+                UNION SELECT blob_digest FROM generation_files WHERE blob_digest IS NOT NULL
                 """)).compactMap { SHA256Digest(hex: $0) })
         }
     }

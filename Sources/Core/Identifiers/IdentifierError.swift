@@ -52,7 +52,7 @@ public struct IdentifierError: Error, Equatable, Sendable, CustomStringConvertib
     }
 
     /// Escapes control characters and truncates, so the value is safe to echo back.
-    static func printable(_ raw: String) -> String {
+    public static func printable(_ raw: String) -> String {
         var out = ""
         for scalar in raw.unicodeScalars.prefix(300) {
             if scalar.value < 0x20 || scalar.value == 0x7F {

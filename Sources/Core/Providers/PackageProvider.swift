@@ -11,12 +11,18 @@ public struct PackageDescription: Sendable, Equatable {
     /// dpkg compares it, architecture): a second file with the same identity is a conflict. Nil when only
     /// names matter.
     public var identity: String?
+    /// Extra files to store as blobs with the package, by name (PyPI: `metadata`, the core metadata). Ingestion
+    /// stores each and records `<name>.sha256` and `<name>.size` in the attributes, so index builders can
+    /// publish them (`GeneratedFile(stored:)`) without reading the package again.
+    public var sidecars: [String: [UInt8]]
 
-    public init(name: PackageName, version: PackageVersion, attributes: [String: String] = [:], identity: String? = nil) {
+    public init(name: PackageName, version: PackageVersion, attributes: [String: String] = [:], identity: String? = nil,
+                sidecars: [String: [UInt8]] = [:]) {
         self.name = name
         self.version = version
         self.attributes = attributes
         self.identity = identity
+        self.sidecars = sidecars
     }
 }
 
@@ -131,4 +137,37 @@ extension PackageProvider {
     public func repositoryCreated(_ repository: RepositoryRecord, options: RepositoryOptions) throws {}
     public func repositoryDeleted(_ repository: RepositoryRecord) {}
     public var signingKeys: (any SigningKeyStore)? { nil }
+}
+
+/// A sidecar with its digest computed, ready to be stored and recorded.
+public struct PreparedSidecar: Sendable {
+    public let blob: SidecarBlob
+    public let bytes: [UInt8]
+}
+
+extension PackageDescription {
+    /// The sidecars with their digests, by name.
+    public func preparedSidecars() -> [PreparedSidecar] {
+        sidecars.keys.sorted().map { name in
+            let bytes = sidecars[name]!
+            return PreparedSidecar(blob: SidecarBlob(name: name, digest: SHA256Digest(of: bytes), size: Int64(bytes.count)), bytes: bytes)
+        }
+    }
+
+    /// The attributes to record: the provider's plus `<name>.sha256` and `<name>.size` of each sidecar.
+    public func recordedAttributes(_ sidecars: [PreparedSidecar]) -> [String: String] {
+        var result = attributes
+        for sidecar in sidecars {
+            result[sidecar.blob.name + ".sha256"] = sidecar.blob.digest.hex
+            result[sidecar.blob.name + ".size"] = String(sidecar.blob.size)
+        }
+        return result
+    }
+}
+
+extension PackageRecord {
+    /// The digests of the package's sidecars, read back from the attributes `recordedAttributes` wrote.
+    public var sidecarDigests: [SHA256Digest] {
+        attributes.filter { $0.key.hasSuffix(".sha256") }.compactMap { SHA256Digest(hex: $0.value) }
+    }
 }

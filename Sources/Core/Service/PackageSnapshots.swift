@@ -1,8 +1,8 @@
 // Package rows kept between publishes, so reindexing a large repository reads only the rows that are new.
 import Synchronization
 
-/// Per repository, the package records the last publish used. A package row never changes the fields index
-/// builders read (a replaced file gets a new node id); only its mtime and mode can change, which no index shows.
+/// Per repository, the package records the last publish used. A replaced file gets a new node id; the one
+/// in-place change index builders see (an attribute update such as a PyPI yank) goes through `replace`.
 final class PackageSnapshots: Sendable {
     private let records = Mutex<[NodeID: [NodeID: PackageRecord]]>([:])
 
@@ -22,6 +22,14 @@ final class PackageSnapshots: Sendable {
         }
         records.withLock { $0[repository] = current }
         return result
+    }
+
+    /// Puts an updated row in place of the cached one (if that repository is cached at all).
+    func replace(_ record: PackageRecord) {
+        records.withLock { cache in
+            guard cache[record.repositoryID] != nil else { return }
+            cache[record.repositoryID]![record.id] = record
+        }
     }
 
     func forget(repository: NodeID) {

@@ -30,11 +30,11 @@ extension Repositories {
         var seen = ImportBatchNames()
         var bytesDone: Int64 = 0
         for start in stride(from: 0, to: paths.count, by: Self.importBatchSize) {
-            var accepted: [(path: String, staged: StagedFile, row: NewPackage)] = []
+            var accepted: [ImportedFile] = []
             for path in paths[start..<min(paths.count, start + Self.importBatchSize)] {
                 do {
-                    let (staged, row) = try stageForImport(path, into: target, provider: provider, seen: &seen)
-                    if let staged, let row { accepted.append((path, staged, row)) } else {
+                    let (staged, row, sidecars) = try stageForImport(path, into: target, provider: provider, seen: &seen)
+                    if let staged, let row { accepted.append(ImportedFile(path: path, staged: staged, row: row, sidecars: sidecars)) } else {
                         results.append(ImportResult(path: path, outcome: .unchanged))
                     }
                 } catch {
@@ -52,7 +52,7 @@ extension Repositories {
 
     /// Copies a file into the spool and validates it; nil when identical bytes are already stored under its name.
     private func stageForImport(_ path: String, into target: DropTarget, provider: any PackageProvider,
-                                seen: inout ImportBatchNames) throws(ArtifactError) -> (StagedFile?, NewPackage?) {
+                                seen: inout ImportBatchNames) throws(ArtifactError) -> (StagedFile?, NewPackage?, [PreparedSidecar]) {
         let rawName = (path as NSString).lastPathComponent
         let filename: Filename
         do { filename = try Filename(rawName) } catch { throw .invalidName(error) }
@@ -65,7 +65,7 @@ extension Repositories {
             try Self.copy(path, into: staged)
             let digests = try staged.finish()
             if let existing = try storage("lookup", { try metadata.package(directory: target.directoryID, filename: filename) }) {
-                if existing.digests.sha256 == digests.sha256 { staged.discard(); return (nil, nil) }
+                if existing.digests.sha256 == digests.sha256 { staged.discard(); return (nil, nil, []) }
                 if !target.repository.allowOverwrite {
                     throw ArtifactError.conflict(filename: filename.rawValue,
                                                  reason: "a different file with this name exists (sha256 \(existing.digests.sha256))")
@@ -75,10 +75,12 @@ extension Repositories {
             if let identity = description.identity, !seen.identities.insert(identity).inserted {
                 throw ArtifactError.conflict(filename: filename.rawValue, reason: "the same package is also in another file of the import")
             }
+            let sidecars = description.preparedSidecars()
             return (staged, NewPackage(
                 repositoryID: target.repository.id, directoryID: target.directoryID, location: target.location,
                 filename: filename, name: description.name, version: description.version, digests: digests,
-                attributes: description.attributes, identity: description.identity, uploadedAt: Date()))
+                attributes: description.recordedAttributes(sidecars), identity: description.identity,
+                sidecars: sidecars.map(\.blob), uploadedAt: Date()), sidecars)
         } catch {
             staged.discard()
             throw error
@@ -86,13 +88,14 @@ extension Repositories {
     }
 
     /// Makes a batch durable and records it; a row that conflicts is rejected alone.
-    private func recordImported(_ accepted: [(path: String, staged: StagedFile, row: NewPackage)],
-                                into target: DropTarget) throws -> [ImportResult] {
+    private func recordImported(_ accepted: [ImportedFile], into target: DropTarget) throws -> [ImportResult] {
         guard !accepted.isEmpty else { return [] }
         defer { accepted.forEach { $0.staged.discard() } }
         let overwrite = target.repository.allowOverwrite
-        return try deletionGuard.referencing(accepted.map(\.row.digests.sha256)) { () throws -> [ImportResult] in
+        let sidecars = accepted.flatMap(\.sidecars)
+        return try deletionGuard.referencing(accepted.map(\.row.digests.sha256) + sidecars.map(\.blob.digest)) { () throws -> [ImportResult] in
             _ = try storage("blob store") { try blobs.adoptAll(accepted.map(\.staged)) }
+            try storeSidecars(sidecars)
             if let inserted = try? metadata.insertPackages(accepted.map(\.row), overwrite: overwrite) {
                 deleteOrphans(Self.replacedDigests(inserted))
                 return accepted.map { ImportResult(path: $0.path, outcome: .stored) }
@@ -110,7 +113,7 @@ extension Repositories {
     }
 
     private static func replacedDigests(_ results: [PackageInsertResult]) -> [SHA256Digest] {
-        results.compactMap { if case .inserted(_, let replaced?) = $0 { return replaced.digests.sha256 } else { return nil } }
+        results.flatMap { if case .inserted(_, let replaced?) = $0 { return [replaced.digests.sha256] + replaced.sidecarDigests } else { return [] } }
     }
 
     private static func copy(_ path: String, into staged: StagedFile) throws(ArtifactError) {
@@ -127,6 +130,14 @@ extension Repositories {
             try staged.append(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
         }
     }
+}
+
+/// A file of an import batch that passed validation, waiting to be stored.
+struct ImportedFile {
+    let path: String
+    let staged: StagedFile
+    let row: NewPackage
+    let sidecars: [PreparedSidecar]
 }
 
 /// Names and identities already taken within one import.

@@ -46,29 +46,42 @@ extension Repositories {
             }
         }
         let description = try provider.inspect(fileAt: staged.path, filename: filename, location: target.location, declared: declared)
-        let result = try deletionGuard.referencing(digests.sha256) { () throws(ArtifactError) -> PackageInsertResult in
+        let sidecars = description.preparedSidecars()
+        let held = [digests.sha256] + sidecars.map(\.blob.digest)
+        let result = try deletionGuard.referencing(held) { () throws(ArtifactError) -> PackageInsertResult in
             _ = try storage("blob store") { try blobs.adopt(staged) }
+            try storeSidecars(sidecars)
             return try storage("catalogue") {
                 try metadata.insertPackage(NewPackage(
                     repositoryID: target.repository.id, directoryID: target.directoryID, location: target.location,
                     filename: filename, name: description.name, version: description.version, digests: digests,
-                    attributes: description.attributes, identity: description.identity, uploadedAt: Date()), overwrite: target.repository.allowOverwrite)
+                    attributes: description.recordedAttributes(sidecars), identity: description.identity,
+                    sidecars: sidecars.map(\.blob), uploadedAt: Date()), overwrite: target.repository.allowOverwrite)
             }
         }
         switch result {
         case .unchanged(let record):
             return IngestOutcome(package: record, created: false, publishTicket: 0)
         case .inserted(let record, let replaced):
-            if let replaced { deleteOrphans([replaced.digests.sha256]) }
+            if let replaced { deleteOrphans([replaced.digests.sha256] + replaced.sidecarDigests) }
             return IngestOutcome(package: record, created: true, publishTicket: publisher.schedule(target.repository.id))
+        }
+    }
+
+    /// Stores sidecar blobs that are not stored yet (identical core metadata is shared between wheels).
+    func storeSidecars(_ sidecars: [PreparedSidecar]) throws(ArtifactError) {
+        try storage("blob store") {
+            for sidecar in sidecars where try !blobs.contains(sidecar.blob.digest) {
+                _ = try blobs.put(sidecar.bytes)
+            }
         }
     }
 
     /// Deletes a package file and schedules the reindex; returns the deleted record.
     @discardableResult
     public func deletePackage(id: NodeID) throws(ArtifactError) -> (PackageRecord, publishTicket: UInt64) {
-        let (record, orphan) = try storage("delete package") { try metadata.deletePackage(id: id) }
-        deleteOrphans(orphan.map { [$0] } ?? [])
+        let (record, orphans) = try storage("delete package") { try metadata.deletePackage(id: id) }
+        deleteOrphans(orphans)
         logger.info("package deleted", metadata: ["file.name": "\(record.filename)", "repo.id": "\(record.repositoryID)"])
         return (record, publisher.schedule(record.repositoryID))
     }

@@ -8,7 +8,7 @@ import Testing
 @Suite struct AptIndexTests {
     // Goal: `all` packages appear in every binary-<arch> index and in binary-all; others only in their own.
     @Test func allPackagesAppearInEveryArchitecture() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = ScratchDirectory()
         let repositories = try Fixtures.repositories(scratch)
         let repo = try Self.insert(repositories, [("tool", "1.0", "amd64"), ("tool", "1.0", "arm64"), ("data", "2.0", "all")])
         try repositories.publishNow(repositoryID: repo)
@@ -23,7 +23,7 @@ import Testing
 
     // Goal: every file Release lists exists with the size and digests Release states.
     @Test func releaseDigestsMatchFiles() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = ScratchDirectory()
         let repositories = try Fixtures.repositories(scratch)
         let repo = try Self.insert(repositories, (0..<50).map { ("pkg\($0)", "1.\($0)", "amd64") })
         try repositories.publishNow(repositoryID: repo)
@@ -43,7 +43,7 @@ import Testing
     // Goal: one new package in a large index recompresses one chunk, and the concatenated gzip and xz
     // streams still decompress to exactly the Packages file.
     @Test func oneNewPackageRecompressesOneChunk() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = ScratchDirectory()
         let repositories = try Fixtures.repositories(scratch)
         let repo = try Self.insert(repositories, (0..<600).map { ("bulk\($0)", "1.0", "amd64") })
         try repositories.publishNow(repositoryID: repo)
@@ -66,7 +66,7 @@ import Testing
 
     // Goal: after a republish, the previous Packages files stay reachable under by-hash.
     @Test func byHashKeepsPreviousIndexes() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = ScratchDirectory()
         let repositories = try Fixtures.repositories(scratch)
         let repo = try Self.insert(repositories, [("first", "1.0", "amd64")])
         try repositories.publishNow(repositoryID: repo)
@@ -84,7 +84,7 @@ import Testing
 
     // Goal: Valid-Until appears only when configured, the set time after Date; empty components are published.
     @Test func validUntilAndEmptyComponents() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = ScratchDirectory()
         var apt = AptProvider.Configuration()
         apt.validFor = .seconds(7 * 86400)
         let repositories = Repositories(metadata: try SQLiteMetadataStore(), blobs: InMemoryBlobStore(),
