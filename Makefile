@@ -8,10 +8,14 @@ endif
 ARGS ?=
 SWIFT_TEST_ARGS ?=
 
-.PHONY: deps build run test bench-ingest bench-fuse bench-apt clean
+.PHONY: deps python-clients build run test bench-ingest bench-fuse bench-apt bench-pypi clean
 
 deps:
 	./scripts/install-deps.sh
+
+# pip, uv, twine and pypiserver at pinned versions in .build/python-clients (PYTHON_CLIENTS= to move it).
+python-clients: deps
+	./scripts/python-clients.sh
 
 build: deps
 	swift build -c release --product artifactfs
@@ -20,7 +24,7 @@ build: deps
 run: build
 	.build/release/artifactfs serve $(ARGS)
 
-test: deps
+test: deps python-clients
 	swift test $(SWIFT_TEST_ARGS)
 
 bench-ingest: deps
@@ -32,6 +36,10 @@ bench-fuse: deps
 # artifactfs against reprepro on generated .debs; COUNT= (10000) and UPDATES= (20) pass through the environment.
 bench-apt: deps
 	./Benchmarks/apt.sh
+
+# artifactfs against pypiserver and nginx on a 1,000-file project page, and pip download times; knobs in the script.
+bench-pypi: deps python-clients
+	./Benchmarks/pypi.sh
 
 clean:
 	rm -rf .build .build-bench .build-bench-fuse

@@ -29,6 +29,7 @@ PACKAGES=(
     apt-utils
     dpkg-dev
     reprepro
+    python3-venv wrk nginx   # python-clients.sh's venv if python3 is Debian's; Benchmarks/pypi.sh (its nginx runs from a private config)
 )
 
 is_installed() {
