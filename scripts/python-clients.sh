@@ -2,7 +2,9 @@
 # Creates the Python clients and reference server that tests and benchmarks use, in a venv at
 # ${PYTHON_CLIENTS:-<repo>/.build/python-clients}: pip, uv, twine and pypiserver, at pinned versions.
 # Idempotent; when the venv already holds exactly these pins it prints nothing and returns at once.
-# Tests find the tools as $PYTHON_CLIENTS/bin/{python,pip,uv,twine,pypi-server}.
+# Tests find the tools as $PYTHON_CLIENTS/bin/{python,pip,uv,twine,pypi-server}, and twine 6 as
+# $PYTHON_CLIENTS/twine6/bin/twine: twine 6.2 and 7 refuse --skip-existing for every repository but pypi.org and
+# test.pypi.org before it sends anything, so the 409 → "skipped" path is reachable with twine 6.1 (6.2 added the same refusal).
 #
 # pypiserver is installed the way its own documentation and official Docker image run it for real use:
 #   - extra "cache" (watchdog): the README's "Serving Thousands of Packages" section says that without it
@@ -27,6 +29,7 @@ PYTHON="${PYTHON:-python3}"
 # this was written). Bump them here; the venv is updated on the next run.
 PIP_VERSION=26.3
 UV_VERSION=0.13.9
+TWINE6_VERSION=6.1.0
 PINS=(
     "twine==7.0.0"
     "pypiserver[cache,passlib]==2.4.2"
@@ -35,12 +38,12 @@ PINS=(
     "gevent==26.9.0"
     "waitress==3.0.2"
 )
-STAMP_TEXT="pip==$PIP_VERSION uv==$UV_VERSION ${PINS[*]}"
+STAMP_TEXT="pip==$PIP_VERSION uv==$UV_VERSION ${PINS[*]} twine6==$TWINE6_VERSION"
 STAMP="$VENV/.artifactfs-python-clients"
 
 up_to_date() {
     [ -x "$VENV/bin/python" ] && [ -x "$VENV/bin/uv" ] && [ -x "$VENV/bin/pypi-server" ] && [ -x "$VENV/bin/twine" ] \
-        && [ -f "$STAMP" ] && [ "$(< "$STAMP")" = "$STAMP_TEXT" ]
+        && [ -x "$VENV/twine6/bin/twine" ] && [ -f "$STAMP" ] && [ "$(< "$STAMP")" = "$STAMP_TEXT" ]
 }
 
 # Fast path: no interpreter started, nothing printed.
@@ -77,8 +80,11 @@ rm -f "$STAMP"
 # pip first (pypiserver requires a recent one), then uv, which installs the rest much faster than pip would.
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "pip==$PIP_VERSION" "uv==$UV_VERSION"
 "$VENV/bin/uv" pip install --quiet --python "$VENV/bin/python" "${PINS[@]}"
+rm -rf "$VENV/twine6"
+"$VENV/bin/python" -m venv --without-pip "$VENV/twine6"
+"$VENV/bin/uv" pip install --quiet --python "$VENV/twine6/bin/python" "twine==$TWINE6_VERSION"
 
-for tool in pip uv twine pypi-server gunicorn waitress-serve; do
+for tool in pip uv twine pypi-server gunicorn waitress-serve ../twine6/bin/twine; do
     [ -x "$VENV/bin/$tool" ] || { echo "python-clients: $VENV/bin/$tool missing after the install" >&2; exit 1; }
 done
 "$VENV/bin/python" -c 'import gevent, watchdog, passlib, pypiserver' \

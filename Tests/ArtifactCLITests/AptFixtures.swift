@@ -41,7 +41,7 @@ struct IsolatedApt {
         for directory in ["lists/partial", "cache/archives/partial", "etc/sources.list.d", "etc/preferences.d", "download", "log"] {
             try FileManager.default.createDirectory(atPath: root + "/" + directory, withIntermediateDirectories: true)
         }
-        FileManager.default.createFile(atPath: root + "/status", contents: Data())
+        _ = FileManager.default.createFile(atPath: root + "/status", contents: Data())
     }
 
     var sourceList: String { root + "/etc/sources.list" }

@@ -104,6 +104,47 @@ struct MountTests {
         }
     }
 
+    // Goal: a PyPI repository through the mount: mkdir, cp and rsync ingest, the simple index follows within
+    // a second, `.metadata` opens by name but is not listed, a bad wheel fails cp, the index is read-only,
+    // and pip installs from the same tree over HTTP.
+    @Test func pypiThroughTheMount() async throws {
+        try await Self.withMount { m in
+            let python = try PythonClients(m.work)
+            let dists = try await python.make("dists", ["--project", "Mounted", "--version", "1.0", "--version", "2.0", "--sdist"])
+            let repo = m.mount + "/pypi/mnt"
+            try await m.shell("mkdir \(repo) && cp \(dists[0]) \(repo)/ && rsync -a \(m.work.path("dists"))/ \(repo)/")
+            let copied = Date()
+            let page = repo + "/simple/mounted/index.html"
+            var listed = false
+            while !listed, Date().timeIntervalSince(copied) < 20 {
+                listed = (try? String(contentsOfFile: page, encoding: .utf8)).map { text in dists.allSatisfy { text.contains(URL(fileURLWithPath: $0).lastPathComponent) } } ?? false
+                if !listed { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            #expect(listed, "the simple page does not list every file")
+            let published = try FileManager.default.attributesOfItem(atPath: page)[.modificationDate] as? Date
+            #expect(try #require(published).timeIntervalSince(copied) < 1, "published more than 1 s after rsync returned")
+            let wheel = URL(fileURLWithPath: dists[0]).lastPathComponent
+            let metadata = try String(contentsOfFile: "\(repo)/\(wheel).metadata", encoding: .utf8)
+            #expect(metadata.contains("Name: Mounted\n"))
+            let names = try FileManager.default.contentsOfDirectory(atPath: repo).sorted()
+            #expect(names == (dists.map { URL(fileURLWithPath: $0).lastPathComponent } + ["simple"]).sorted())
+            #expect(try await m.http("/pypi/mnt/simple/mounted/") == Array(try String(contentsOfFile: page, encoding: .utf8).utf8))
+
+            let bad = try m.work.write("bad-1.0-py3-none-any.whl", Array("PK not a zip".utf8))
+            let refused = try await m.shell("cp \(bad) \(repo)/", expectFailure: true)
+            #expect(refused.stderr.contains("Invalid argument"), "\(refused.stderr)")
+            #expect(try !FileManager.default.contentsOfDirectory(atPath: repo).contains("bad-1.0-py3-none-any.whl"))
+            try await m.shell("echo x > \(page)", expectFailure: true)
+            try await m.shell("mkdir \(repo)/sub", expectFailure: true)
+
+            let pip = try await python.run("pip", ["install", "--index-url", "\(m.server.url)/pypi/mnt/simple/", "--target", m.work.path("t"), "mounted"])
+            #expect(pip.status == 0 && PythonClients.installedVersion(m.work.path("t"), module: "mounted") == "2.0", "pip: \(pip.stderr)")
+            try await m.shell("rm \(repo)/\(URL(fileURLWithPath: dists[2]).lastPathComponent)")
+            try await Task.sleep(for: .milliseconds(800))
+            #expect(try !String(contentsOfFile: page, encoding: .utf8).contains(URL(fileURLWithPath: dists[2]).lastPathComponent))
+        }
+    }
+
     // Goal: cp into the mount ingests; the file reads back identically through the mount and over HTTP.
     @Test func copyInReadBackEverywhere() async throws {
         try await Self.withMount { m in

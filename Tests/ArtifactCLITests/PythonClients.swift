@@ -13,9 +13,9 @@ struct PythonClients {
         let explicit = ProcessInfo.processInfo.environment["PYTHON_CLIENTS"].flatMap { $0.isEmpty ? nil : $0 }
         venv = explicit ?? root.appendingPathComponent(".build/python-clients").path
         self.work = work
-        for tool in ["python", "pip", "uv", "twine"] {
-            try #require(FileManager.default.isExecutableFile(atPath: "\(venv)/bin/\(tool)"),
-                         "\(venv)/bin/\(tool) is missing: run scripts/python-clients.sh (make test does)")
+        for tool in ["bin/python", "bin/pip", "bin/uv", "bin/twine", "twine6/bin/twine"] {
+            try #require(FileManager.default.isExecutableFile(atPath: "\(venv)/\(tool)"),
+                         "\(venv)/\(tool) is missing: run scripts/python-clients.sh (make test does)")
         }
     }
 
@@ -31,8 +31,10 @@ struct PythonClients {
          "TWINE_NON_INTERACTIVE": "1", "HOME": work.path("home"), "PYTHONDONTWRITEBYTECODE": "1"]
     }
 
+    /// Runs `bin/<tool>` of the venv, or `<tool>` relative to it when it has a slash (`twine6/bin/twine`).
     func run(_ tool: String, _ arguments: [String], extra: [String: String] = [:]) async throws -> (status: Int32, stdout: String, stderr: String) {
-        try await ArtifactCLITests.run(arguments, executable: "\(venv)/bin/\(tool)", directory: work.root.path,
+        let executable = tool.contains("/") ? "\(venv)/\(tool)" : "\(venv)/bin/\(tool)"
+        return try await ArtifactCLITests.run(arguments, executable: executable, directory: work.root.path,
                                        environment: environment.merging(extra) { _, new in new }, timeout: .seconds(180))
     }
 
