@@ -177,7 +177,9 @@ struct ModelHarness {
         #expect(h.errno { _ = try h.fs.mkdir(parent: tar.inode, name: "r") } == EEXIST)
         #expect(h.errno { _ = try h.fs.mkdir(parent: tar.inode, name: "bad name") } == EINVAL)
         let pypi = try h.fs.lookup(parent: 1, name: "pypi")
-        #expect(h.errno { _ = try h.fs.mkdir(parent: pypi.inode, name: "wheels") } == EOPNOTSUPP)
+        let wheels = try h.fs.mkdir(parent: pypi.inode, name: "wheels")
+        #expect(try h.names(wheels.inode).contains("simple"), "a new PyPI repository publishes its empty index")
+        #expect(h.errno { _ = try h.fs.mkdir(parent: wheels.inode, name: "sub") } == EACCES)
         try h.copy(try Fixtures.archive("z"), as: "tool-1.0.tar.gz")
         #expect(h.errno { try h.fs.rmdir(parent: tar.inode, name: "r") } == ENOTEMPTY)
         try h.fs.unlink(parent: h.repo, name: "tool-1.0.tar.gz")
@@ -231,6 +233,22 @@ struct ModelHarness {
         #expect(h.errno { try h.fs.flush(handle: opened.handle) } == EEXIST)
         h.fs.release(handle: opened.handle)
         #expect(try h.fs.lookup(parent: h.repo, name: "tool-1.0.tar.gz").size == Int64(bytes.count))
+    }
+
+    // Goal: a format the server runs without (here: a build with tar only) is EOPNOTSUPP, not a crash.
+    @Test func unservedFormatIsNotSupported() throws {
+        let scratch = ScratchDirectory()
+        let repositories = Repositories(metadata: try SQLiteMetadataStore(), blobs: InMemoryBlobStore(),
+                                        spool: try Spool(directory: scratch.file("spool")),
+                                        providers: [TarballProvider()], logger: Logger(label: "test"))
+        let fs = ArtifactFileSystem(repositories: repositories, logger: Logger(label: "test"))
+        let pypi = try fs.lookup(parent: 1, name: "pypi")
+        do {
+            _ = try fs.mkdir(parent: pypi.inode, name: "wheels")
+            Issue.record("mkdir in an unserved format succeeded")
+        } catch {
+            #expect(Errno.of(error) == EOPNOTSUPP)
+        }
     }
 
     // Goal: a full spool is ENOSPC at write; a failing blob store is EIO at close; nothing is left behind.
