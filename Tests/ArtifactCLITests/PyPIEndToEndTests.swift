@@ -186,7 +186,8 @@ import Testing
 
 extension PyPIEndToEndTests {
     // Goal: a pypiserver packages directory moves over with `artifactfs import` (one spelling per distribution,
-    // duplicates refused), and the older `/addpkg?provider=pypi` upload checks the declared name and version.
+    // duplicates refused), the older `/addpkg?provider=pypi` upload checks the declared name and version, and
+    // twine uploads to a server without a token whatever credentials it sends.
     @Test func importAndAddpkg() async throws {
         let binary = try EndToEndTests.binary()
         let work = try Workspace()
@@ -207,6 +208,11 @@ extension PyPIEndToEndTests {
             let right = try await curl(["-F", "f=@\(extra[0])", server.url + "/addpkg?provider=pypi&reponame=old&name=Moved&version=2.0.0"])
             #expect(right.code == 201, "\(right)")
             #expect(try await fetchText(server.url + "/pypi/old/simple/moved/").contains("moved-2.0-py3-none-any.whl"))
+            // Without a token configured, twine's credentials are not checked (pypiserver's `-a .`).
+            let open = try await python.make("open", ["--project", "moved", "--version", "3.0"])
+            let twine = try await python.run("twine", ["upload", "--repository-url", server.url + "/pypi/old/", "-u", "anyone", "-p", "x"] + open)
+            #expect(twine.status == 0, "\(twine.stdout)\n\(twine.stderr)")
+            #expect(try await fetchText(server.url + "/pypi/old/simple/moved/").contains("moved-3.0-py3-none-any.whl"))
         } catch {
             server.forceKill()
             throw error

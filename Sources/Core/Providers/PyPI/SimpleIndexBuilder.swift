@@ -45,23 +45,25 @@ struct SimpleIndexBuilder {
     static func projects(_ packages: [PackageRecord]) -> [SimpleProject] {
         let groups = Dictionary(grouping: packages) { $0.name.rawValue }
         return groups.keys.sorted().map { name in
-            let keyed = groups[name]!.map { (version: PEP440Version.lenient($0.version.rawValue), record: $0) }
+            // Rows hold versions that parsed at ingest; one that somehow does not parse sorts first.
+            let keyed = groups[name]!.map { (version: try? PEP440Version($0.version.rawValue), record: $0) }
             let sorted = keyed.sorted { a, b in
-                a.version != b.version ? a.version < b.version : a.record.filename.rawValue < b.record.filename.rawValue
+                switch (a.version, b.version) {
+                case let (x?, y?) where x != y: return x < y
+                case (nil, _?): return true
+                case (_?, nil): return false
+                default: return a.record.filename.rawValue < b.record.filename.rawValue
+                }
             }
             var versions: [String] = []
-            for entry in sorted where versions.last != entry.version.normalized { versions.append(entry.version.normalized) }
+            for entry in sorted {
+                let text = entry.version?.normalized ?? entry.record.version.rawValue
+                if versions.last != text { versions.append(text) }
+            }
             let newest = sorted.max { $0.record.uploadedAt < $1.record.uploadedAt }?.record
             return SimpleProject(normalizedName: name, displayName: newest?.attributes[PyPIAttribute.project] ?? name,
                                  files: sorted.map(\.record), versions: versions)
         }
-    }
-}
-
-extension PEP440Version {
-    /// Rows hold normalized versions that parsed at ingest; a row that somehow does not parse sorts first.
-    static func lenient(_ raw: String) -> PEP440Version {
-        (try? PEP440Version(raw)) ?? (try! PEP440Version("0.dev0"))
     }
 }
 
