@@ -20,6 +20,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$ROOT/Benchmarks/lib.sh"
 COUNT="${COUNT:-10000}"; UPDATES="${UPDATES:-20}"; HTTP_BULK="${HTTP_BULK:-1}"; THREADS="${THREADS:-32}"
 KEEP="${KEEP:-0}"; SKIP_BUILD="${SKIP_BUILD:-0}"; export LOG_LEVEL="${LOG_LEVEL:-info}"
 case "$COUNT$UPDATES$THREADS" in *[!0-9]*) echo "COUNT, UPDATES and THREADS must be positive integers" >&2; exit 1 ;; esac
@@ -231,14 +232,7 @@ start_server() {   # start_server NAME: a fresh data dir (and mount point) under
     if [ "$FUSE" = 1 ]; then MNT="$dir/mnt"; mkdir -p "$MNT"; args=(--mount "$MNT"); else MNT=""; args=(--no-mount); fi
     env -u ARTIFACTFS_UPLOAD_TOKEN "$BIN" serve --data "$dir/data" --listen 127.0.0.1:0 "${args[@]}" 2> "$dir/server.log" &
     server_pid=$!
-    local deadline=$((SECONDS + 60))
-    until grep -q ' ready' "$dir/server.log" 2>/dev/null; do
-        if ! kill -0 "$server_pid" 2>/dev/null || [ "$SECONDS" -ge "$deadline" ]; then
-            echo "server did not become ready; its log:" >&2; cat "$dir/server.log" >&2; exit 1
-        fi
-        sleep 0.1
-    done
-    BASE=$(grep -o 'http\.url=[^ ]*' "$dir/server.log" | head -1 | cut -d= -f2); BASE="${BASE%/}"
+    wait_ready "$dir/server.log" "$server_pid"
     if [ "$FUSE" = 1 ]; then mkdir -p "$MNT/apt/bench/pool/stable/main"; else
         # Without a mount the first PUT creates the repository; make that happen before the clock starts.
         python3 "$ROOT/Benchmarks/make-debs.py" "$dir/warm" 1 --start 99999

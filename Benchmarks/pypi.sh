@@ -35,6 +35,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$ROOT/Benchmarks/lib.sh"
 VERSIONS="${VERSIONS:-1000}"; TAGS="${TAGS:-py3-none-any}"; PROJECT="${PROJECT:-bench-pkg}"; PIP_RUNS="${PIP_RUNS:-5}"
 WRK_THREADS="${WRK_THREADS:-2}"; WRK_CONNECTIONS="${WRK_CONNECTIONS:-16}"; WRK_DURATION="${WRK_DURATION:-10s}"
 WRK_WARMUP="${WRK_WARMUP:-2s}"; WRK_TIMEOUT="${WRK_TIMEOUT:-10s}"
@@ -240,14 +241,7 @@ if want artifactfs; then
     fi
     env -u ARTIFACTFS_UPLOAD_TOKEN "$BIN" serve --data "$DATA" --listen 127.0.0.1:0 --no-mount 2> "$S/artifactfs/server.log" &
     PIDS+=($!); AF_PID=$!
-    deadline=$((SECONDS + 60))
-    until grep -q ' ready' "$S/artifactfs/server.log" 2>/dev/null; do
-        if ! kill -0 "$AF_PID" 2>/dev/null || [ "$SECONDS" -ge "$deadline" ]; then
-            echo "artifactfs did not become ready; its log:" >&2; cat "$S/artifactfs/server.log" >&2; exit 1
-        fi
-        sleep 0.1
-    done
-    BASE=$(grep -o 'http\.url=[^ ]*' "$S/artifactfs/server.log" | head -1 | cut -d= -f2); BASE="${BASE%/}"
+    wait_ready "$S/artifactfs/server.log" "$AF_PID"
     if [ "$IMPORTED" = 0 ]; then
         t0=$(now)
         "${HELPER[@]}" put "$BASE" /pypi/bench "$S"/dists/* || { echo "artifactfs: HTTP PUT of the wheels failed (see above)" >&2; exit 1; }

@@ -55,20 +55,5 @@ struct DirectoryListing: Sendable {
             + "<td class=\"size\">\(size)</td><td>\(HTTPDate.format(entry.modified))</td></tr>\n"
     }
 
-    /// Escapes the five characters that matter in HTML text and attribute values.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.count)
-        for c in text {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { HTMLText.escaped(text) }
 }

@@ -45,22 +45,7 @@ enum SimpleHTML {
 
     private static let footer = "  </body>\n</html>\n"
 
-    /// Escapes text for HTML content and double-quoted attribute values.
-    static func escaped(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for character in text.unicodeScalars {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            default: result.unicodeScalars.append(character)
-            }
-        }
-        return result
-    }
+    static func escaped(_ text: String) -> String { HTMLText.escaped(text) }
 
     /// Percent-encodes every byte outside RFC 3986's unreserved set (a local version's `+` becomes `%2B`).
     static func percentEncoded(_ text: String) -> String {
