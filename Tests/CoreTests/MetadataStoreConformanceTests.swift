@@ -193,4 +193,41 @@ struct MetadataSubject: CustomTestStringConvertible, Sendable {
         #expect(restored.attributes == ["format": "tar.gz"])
         #expect(throws: ArtifactError.self) { try store.updatePackageAttributes(id: 999_999, ["x": "y"]) }
     }
+
+    // Goal: every kind of write raises changeCount by the time it returns, and reads leave it alone.
+    @Test(arguments: MetadataSubject.all)
+    func changeCountFollowsWrites(subject: MetadataSubject) throws {
+        let scratch = ScratchDirectory()
+        let store = try subject.make(scratch)
+        var last = store.changeCount
+        func expectBump(_ what: String, _ write: () throws -> Void) rethrows {
+            try write()
+            #expect(store.changeCount > last, "\(what) did not raise changeCount")
+            last = store.changeCount
+        }
+        var repo: RepositoryRecord!
+        try expectBump("createRepository") { repo = try store.createRepository(provider: .tar, name: RepositoryName("r"), allowOverwrite: false, at: Date()) }
+        var package: PackageRecord!
+        try expectBump("insertPackage") {
+            guard case .inserted(let inserted, _) = try store.insertPackage(Self.newPackage(repo, "a-1.tar.gz", bytes: "a"), overwrite: false) else { return }
+            package = inserted
+        }
+        try expectBump("insertPackages") { _ = try store.insertPackages([Self.newPackage(repo, "b-2.tar.gz", bytes: "b")], overwrite: false) }
+        try expectBump("updatePackageAttributes") { _ = try store.updatePackageAttributes(id: package.id, ["yanked": "x"]) }
+        try expectBump("setPackageAttributes") { try store.setPackageAttributes(id: package.id, modified: Date(), mode: 0o600) }
+        let digest = SHA256Digest(of: Array("sums".utf8))
+        try expectBump("publish") {
+            _ = try store.publish(repositoryID: repo.id, files: [GeneratedFileSpec(path: ["SHA256SUMS"], digest: digest, size: 4)],
+                                  at: Date(), keepGenerations: 2)
+        }
+        var directory: TreeEntry!
+        try expectBump("ensureDirectory") { directory = try store.ensureDirectory(parent: repo.id, name: "d", kind: .directory, repositoryID: repo.id, at: Date()) }
+        try expectBump("removeDirectory") { try store.removeDirectory(id: directory.id) }
+        try expectBump("deletePackage") { _ = try store.deletePackage(id: package.id) }
+        _ = try store.child(of: repo.id, named: "SHA256SUMS", includeHidden: false)
+        _ = try store.packages(repository: repo.id)
+        _ = try store.referencedDigests()
+        #expect(store.changeCount == last, "a read raised changeCount")
+        try expectBump("deleteRepository") { _ = try store.deleteRepository(id: repo.id) }
+    }
 }

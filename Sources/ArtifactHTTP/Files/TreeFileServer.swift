@@ -5,13 +5,23 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 
-/// GET/HEAD over the tree. File semantics (validators, Range, HEAD) live in `FileRequestPlan`; bytes are
-/// streamed from the blob store in chunks read on the blocking executor.
+/// GET/HEAD over the tree. File semantics (validators, Range, HEAD) live in `FileRequestPlan`. Resolutions are
+/// cached while the catalogue is unchanged (`ResolvedPathCache`); small blobs are answered from memory
+/// (`SmallBlobCache`), larger ones streamed from the blob store in chunks read on the blocking executor.
 struct TreeFileServer: Sendable {
     let repositories: Repositories
     let executor: BlockingExecutor
+    let paths: ResolvedPathCache
+    let smallBlobs: SmallBlobCache
     /// Bytes per blob read while streaming a response.
     var chunkBytes = 256 << 10
+
+    init(repositories: Repositories, executor: BlockingExecutor, smallBlobs: SmallBlobCache = SmallBlobCache()) {
+        self.repositories = repositories
+        self.executor = executor
+        paths = ResolvedPathCache(metadata: repositories.metadata)
+        self.smallBlobs = smallBlobs
+    }
 
     func serve(_ path: RequestPath, request: Request) async throws -> Response {
         let tree = repositories.tree
@@ -20,7 +30,8 @@ struct TreeFileServer: Sendable {
             let location = RequestPath.urlPath(normalized, alias: path.usedAlias, trailingSlash: true)
             return Response(status: .movedPermanently, headers: [.location: location])
         }
-        guard let entry = try await executor.run({ try tree.resolve(components) }) else {
+        let resolved = try await resolve(components)
+        guard let entry = resolved.entry else {
             if path.hasTrailingSlash, let project = Self.legacyProjectPath(components) {
                 let location = RequestPath.urlPath(project, alias: path.usedAlias, trailingSlash: true)
                 return Response(status: .movedPermanently, headers: [.location: location])
@@ -32,12 +43,23 @@ struct TreeFileServer: Sendable {
                 let location = RequestPath.urlPath(components, alias: path.usedAlias, trailingSlash: true)
                 return Response(status: .movedPermanently, headers: [.location: location])
             }
-            if entry.kind == .generatedDirectory, let index = try await simpleIndex(in: entry, request: request) {
+            if entry.kind == .generatedDirectory, let index = try await simpleIndex(resolved, request: request) {
                 return index
             }
             return DirectoryListing(tree: tree, executor: executor).response(for: entry, path: path, head: request.method == .head)
         }
         return try await file(entry, request: request)
+    }
+
+    /// What `components` resolves to: from the cache while no write has finished since, else from the catalogue
+    /// on the executor, tagged with the change count read before the first lookup (see `ResolvedPathCache`).
+    private func resolve(_ components: [String]) async throws -> ResolvedPath {
+        if let cached = paths.lookup(components) { return cached }
+        let tag = paths.tag()
+        let tree = repositories.tree
+        let resolved = try await executor.run { try ResolvedPath.resolve(components, in: tree) }
+        paths.store(resolved, for: components, tag: tag)
+        return resolved
     }
 
     /// `/pypi/<repo>/simple/<Name>/` with a name that is not PEP 503-normalized: the normalized path to redirect to.
@@ -59,13 +81,12 @@ struct TreeFileServer: Sendable {
     }
 
     /// A PyPI simple index directory answers with the representation `Accept` asks for (PEP 691), or 406.
-    private func simpleIndex(in directory: TreeEntry, request: Request) async throws -> Response? {
-        let tree = repositories.tree
-        guard try await executor.run({ try tree.lookup(SimpleIndexLayout.htmlFile, in: directory) }) != nil else { return nil }
+    private func simpleIndex(_ directory: ResolvedPath, request: Request) async throws -> Response? {
+        guard directory.indexFiles[SimpleIndexLayout.htmlFile] != nil else { return nil }
         guard let choice = SimpleIndexNegotiation.choose(accept: request.headers[.accept]) else {
             throw HTTPFailure(.notAcceptable, "this index is served as \(SimpleIndexNegotiation.supported)")
         }
-        guard let file = try await executor.run({ try tree.lookup(choice.file, in: directory) }) else { return nil }
+        guard let file = directory.indexFiles[choice.file] else { return nil }
         var response = try await self.file(file, request: request, contentType: choice.contentType)
         response.headers[.vary] = "Accept"
         return response
@@ -85,11 +106,29 @@ struct TreeFileServer: Sendable {
             let status: HTTPResponse.Status = range == nil ? .ok : .partialContent
             if request.method == .head { return Response(status: status, headers: plan.headers) }
             guard entry.size > 0 else { return Response(status: status, headers: plan.headers) }
+            let span = range ?? 0...(entry.size - 1)
+            if entry.size <= smallBlobs.entryBytesMax {
+                let whole = try await smallBlob(entry, digest: digest)
+                let body = range == nil ? whole : whole.getSlice(at: Int(span.lowerBound), length: Int(span.count))!
+                return Response(status: status, headers: plan.headers, body: ResponseBody(byteBuffer: body))
+            }
             let tree = repositories.tree
             let reader = try await executor.run { try tree.open(entry) }
-            let body = stream(reader, range: range ?? 0...(entry.size - 1))
-            return Response(status: status, headers: plan.headers, body: body)
+            return Response(status: status, headers: plan.headers, body: stream(reader, range: span))
         }
+    }
+
+    /// A small blob's verified bytes: from memory, or read whole and checked on the executor, then kept.
+    /// A blob that fails the check fails the request before any byte is sent, and is not kept.
+    private func smallBlob(_ entry: TreeEntry, digest: SHA256Digest) async throws -> ByteBuffer {
+        if let cached = smallBlobs.bytes(of: digest) { return cached }
+        let tree = repositories.tree
+        let bytes = try await executor.run { try SmallBlobCache.readVerified(entry, from: tree) }
+        guard Int64(bytes.readableBytes) == entry.size else {
+            throw HTTPFailure(.internalServerError, "blob size differs from the catalogue")
+        }
+        smallBlobs.insert(bytes, for: digest)
+        return bytes
     }
 
     /// Streams `range` of a blob; a read error (including a digest mismatch at the end) aborts the connection,

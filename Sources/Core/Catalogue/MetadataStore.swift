@@ -5,6 +5,12 @@ import Foundation
 /// Node ids are never reused. Implementations must be safe for concurrent callers and must not assume
 /// they are the only process using the data.
 public protocol MetadataStore: Sendable {
+    /// Increases after every committed write made through this instance, before that write call returns;
+    /// never decreases. Views cache lookups under it (a value that still holds means no write has finished
+    /// since). It counts this instance's writes only, which is all of them while one process owns the data
+    /// directory (its lock). Cheap: no I/O, callable from any thread.
+    var changeCount: UInt64 { get }
+
     // MARK: Repositories
     /// Creates a repository and its directory node; throws `ArtifactError.alreadyExists`.
     func createRepository(provider: ProviderKind, name: RepositoryName, allowOverwrite: Bool, at: Date) throws -> RepositoryRecord

@@ -1,10 +1,13 @@
 // The SQLite catalogue (GRDB): WAL, foreign keys, versioned migrations; node ids are AUTOINCREMENT row ids.
 import Foundation
 import GRDB
+import Synchronization
 
 /// `MetadataStore` over one SQLite file (or an in-memory database for tests). Blocking; thread-safe.
 public final class SQLiteMetadataStore: MetadataStore {
-    let db: any DatabaseWriter
+    /// Reads go through `db.read`; writes only through `write(_:)`, which keeps `changeCount` true.
+    private let db: any DatabaseWriter
+    private let changes = Atomic<UInt64>(0)
 
     /// Opens (creating if needed) the catalogue at `path` in WAL mode and runs pending migrations.
     public init(path: String) throws {
@@ -26,6 +29,16 @@ public final class SQLiteMetadataStore: MetadataStore {
         try Self.migrator.migrate(db)
     }
 
+    public var changeCount: UInt64 { changes.load(ordering: .acquiring) }
+
+    /// Runs `updates` in a write transaction, then counts the change. The count is bumped after the commit,
+    /// never before, so whoever sees the new count also sees the committed rows; a failed transaction
+    /// bumps it too, which only costs a reader a needless cache miss.
+    private func write<T>(_ updates: (Database) throws -> T) throws -> T {
+        defer { changes.add(1, ordering: .releasing) }
+        return try db.write(updates)
+    }
+
     /// Names of the migrations applied so far, oldest first.
     public func appliedMigrations() throws -> [String] {
         try db.read { try Self.migrator.appliedMigrations($0) }
@@ -34,7 +47,7 @@ public final class SQLiteMetadataStore: MetadataStore {
     // MARK: - Repositories
 
     public func createRepository(provider: ProviderKind, name: RepositoryName, allowOverwrite: Bool, at date: Date) throws -> RepositoryRecord {
-        try db.write { db in
+        try write { db in
             let parent = WellKnownNode.provider(provider)
             if try Row.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM nodes WHERE parent_id = ? AND name = ?"), arguments: [parent, name.rawValue]) != nil {
                 throw ArtifactError.alreadyExists("repository \(provider)/\(name)")
@@ -69,7 +82,7 @@ public final class SQLiteMetadataStore: MetadataStore {
     }
 
     public func deleteRepository(id: NodeID) throws -> [SHA256Digest] {
-        try db.write { db in
+        try write { db in
             guard try Self.repository(db, id: id) != nil else { throw ArtifactError.notFound("repository") }
             let candidates = try String.fetchAll(db.cachedStatement(sql: """
                 SELECT blob_digest FROM packages WHERE repository_id = ?
@@ -112,7 +125,7 @@ public final class SQLiteMetadataStore: MetadataStore {
     }
 
     public func ensureDirectory(parent: NodeID, name: String, kind: NodeKind, repositoryID: NodeID, at date: Date) throws -> TreeEntry {
-        try db.write { db in
+        try write { db in
             let id = try Self.ensureNode(db, parent: parent, name: name, kind: kind, repositoryID: repositoryID, at: date)
             return try Row.fetchOne(db.cachedStatement(sql: Self.entrySelect + " WHERE n.id = ?"), arguments: [id])
                 .flatMap { Self.visibleEntry($0, includeHidden: true) }!
@@ -120,7 +133,7 @@ public final class SQLiteMetadataStore: MetadataStore {
     }
 
     public func removeDirectory(id: NodeID) throws {
-        try db.write { db in
+        try write { db in
             guard try Row.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM nodes WHERE id = ?"), arguments: [id]) != nil else {
                 throw ArtifactError.notFound("directory")
             }
@@ -135,11 +148,11 @@ public final class SQLiteMetadataStore: MetadataStore {
     // MARK: - Packages
 
     public func insertPackage(_ new: NewPackage, overwrite: Bool) throws -> PackageInsertResult {
-        try db.write { db in try Self.insertPackage(db, new, overwrite: overwrite) }
+        try write { db in try Self.insertPackage(db, new, overwrite: overwrite) }
     }
 
     public func insertPackages(_ packages: [NewPackage], overwrite: Bool) throws -> [PackageInsertResult] {
-        try db.write { db in try packages.map { try Self.insertPackage(db, $0, overwrite: overwrite) } }
+        try write { db in try packages.map { try Self.insertPackage(db, $0, overwrite: overwrite) } }
     }
 
     static func insertPackage(_ db: Database, _ new: NewPackage, overwrite: Bool) throws -> PackageInsertResult {
@@ -243,7 +256,7 @@ public final class SQLiteMetadataStore: MetadataStore {
     }
 
     public func deletePackage(id: NodeID) throws -> (PackageRecord, orphaned: [SHA256Digest]) {
-        try db.write { db in
+        try write { db in
             guard let record = try Self.package(db, id: id) else { throw ArtifactError.notFound("package") }
             let digests = try Self.packageDigests(db, id, file: record.digests.sha256)
             try Self.deleteNode(db, id)
@@ -252,7 +265,7 @@ public final class SQLiteMetadataStore: MetadataStore {
     }
 
     public func updatePackageAttributes(id: NodeID, _ change: [String: String?]) throws -> PackageRecord {
-        try db.write { db in
+        try write { db in
             guard let record = try Self.package(db, id: id) else { throw ArtifactError.notFound("package") }
             var attributes = record.attributes
             for (key, value) in change { attributes[key] = value }
@@ -263,7 +276,7 @@ public final class SQLiteMetadataStore: MetadataStore {
     }
 
     public func setPackageAttributes(id: NodeID, modified: Date?, mode: UInt16?) throws {
-        try db.write { db in
+        try write { db in
             if let modified {
                 try db.cachedStatement(sql: "UPDATE packages SET modified_at = ? WHERE id = ?").execute(arguments: [modified.timeIntervalSince1970, id])
             }
@@ -277,7 +290,7 @@ public final class SQLiteMetadataStore: MetadataStore {
 
     public func publish(repositoryID: NodeID, files: [GeneratedFileSpec], at date: Date, keepGenerations: Int) throws
         -> (GenerationRecord, orphaned: [SHA256Digest]) {
-        try db.write { db in
+        try write { db in
             try db.cachedStatement(sql: "INSERT INTO generations (repository_id, created_at) VALUES (?, ?)").execute(
                            arguments: [repositoryID, date.timeIntervalSince1970])
             let generationID = db.lastInsertedRowID
