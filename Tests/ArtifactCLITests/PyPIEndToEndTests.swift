@@ -59,15 +59,20 @@ import Testing
             let fetched = try #require(try FileManager.default.contentsOfDirectory(atPath: work.path("dl")).first)
             #expect(try Workspace.bytes(at: work.path("dl/" + fetched)) == Workspace.bytes(at: try #require(files.first { $0.hasSuffix(fetched) })))
 
-            // Resolution from PEP 658 metadata alone: with every wheel's bytes made unreadable on the server,
-            // a dry-run install still resolves demo-app and its dependency.
-            try corruptPackageBlobs(server.dataDirectory, files.filter { $0.hasSuffix(".whl") })
+            // Resolution from PEP 658 metadata alone: two projects never downloaded before (so no cache holds
+            // them), their wheel bytes made unreadable on the server; a dry-run install still resolves both.
+            let lazy = try await python.make("lazy", ["--project", "lazy-lib", "--version", "1.0"])
+                + (try await python.make("lazy", ["--project", "lazy-app", "--version", "1.0", "--requires", "lazy-lib>=1.0"]))
+            for file in lazy {
+                #expect(try await put(file, to: "\(server.url)/pypi/py/\(URL(fileURLWithPath: file).lastPathComponent)").code == 201)
+            }
+            try corruptPackageBlobs(server.dataDirectory, lazy)
             let dryRun = try await python.run("pip", ["install", "--dry-run", "--ignore-installed", "--report", work.path("report.json"),
-                                                      "--index-url", index, "--target", work.path("t-dry"), "demo-app"])
+                                                      "--index-url", index, "--target", work.path("t-dry"), "lazy-app"])
             #expect(dryRun.status == 0, "pip --dry-run from metadata: \(dryRun.stderr)")
             let report = try String(contentsOfFile: work.path("report.json"), encoding: .utf8)
-            #expect(report.contains("\"demo-lib\"") || report.contains("\"Demo-Lib\""), "report: \(report.prefix(500))")
-            let broken = try await python.run("pip", ["download", "--index-url", index, "--no-deps", "--dest", work.path("dl2"), "demo-lib==1.0"])
+            #expect(report.contains("\"lazy-lib\"") && report.contains("\"lazy-app\""), "report: \(report.prefix(500))")
+            let broken = try await python.run("pip", ["download", "--index-url", index, "--no-deps", "--dest", work.path("dl2"), "lazy-lib==1.0"])
             #expect(broken.status != 0, "downloading a corrupted wheel must fail (proves the dry run never read one)")
         }
     }

@@ -38,7 +38,7 @@ import Testing
         #expect(try sums(repositories) == "\(SHA256Digest(of: bytes).hex)  \(filename)\n")
         let file = try #require(try repositories.tree.resolve(["tar", "r", filename]))
         #expect(file.kind == .package && file.size == Int64(bytes.count))
-        #expect(try repositories.spool.stagedBytes == 0)
+        #expect(repositories.spool.stagedBytes == 0)
     }
 
     static func badInputs() throws -> [(String, [UInt8], String)] {
