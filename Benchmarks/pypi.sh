@@ -12,8 +12,8 @@
 #          renders while the others wait), so the threaded workers are the fairer, faster baseline.
 #          PYPISERVER_GUNICORN_ARGS="--workers 1 --worker-class gevent" reproduces the image's setup;
 #        nginx: the exact bytes artifactfs answered for that page (fetched without an Accept header, as wrk
-#          sends none, so the PEP 503 HTML page) saved as a static file, and the wheels beside it at the path
-#          the page links to.
+#          sends none, so the PEP 503 HTML page) saved as a static file, and the wheels (with their METADATA as
+#          <file>.metadata, which the page announces) beside it at the path the page links to.
 #      Printed: req/s, p50/p99 latency, response size; ratios artifactfs/nginx (goal >= 0.5) and artifactfs/pypiserver.
 #   2. `pip download --no-deps --index-url URL/simple/ --dest D <project>==PIN` of one pinned wheel from each
 #      server (pip from scripts/python-clients.sh, --isolated --no-cache-dir): median of PIP_RUNS runs; the
@@ -92,7 +92,7 @@ load() { echo "load average $(cut -d' ' -f1-3 /proc/loadavg)"; }
 # ---------------------------------------------------------------------------------------------------------
 # Helper (python3, standard library): free ports, PUT uploads, checking a page and placing files where it links.
 cat > "$S/pypi_bench.py" <<'PY'
-import html.parser, http.client, os, re, socket, sys
+import html.parser, http.client, os, re, socket, sys, zipfile
 from urllib.parse import urljoin, urlsplit, unquote
 
 def free_port(args):
@@ -137,6 +137,11 @@ def place(args):
         dest = os.path.join(root, path.lstrip("/"))
         os.makedirs(os.path.dirname(dest), exist_ok=True)
         if not os.path.exists(dest): os.link(src, dest)
+        # The page announces PEP 658 metadata, so pip asks for <file>.metadata: the wheel's own METADATA bytes.
+        if name.endswith(".whl") and not os.path.exists(dest + ".metadata"):
+            with zipfile.ZipFile(src) as wheel:
+                member = next(n for n in wheel.namelist() if n.count("/") == 1 and n.endswith(".dist-info/METADATA"))
+                with open(dest + ".metadata", "wb") as out: out.write(wheel.read(member))
 
 {"free-port": free_port, "put": put, "check-page": check_page, "place": place}[sys.argv[1]](sys.argv[2:])
 PY
