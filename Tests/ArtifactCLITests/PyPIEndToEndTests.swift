@@ -148,6 +148,12 @@ import Testing
             let declared = try await curl(["-F", ":action=file_upload", "-F", "name=other", "-F", "content=@\(extra[0])", "-u", "__token__:\(token)", repository])
             #expect(declared.code == 400, "a declared name that disagrees: \(declared)")
             #expect(!(try await fetchText("\(server.url)/pypi/tw/simple/tw/")).contains("2.0"))
+            let remove = try await curl(["-F", ":action=remove_pkg", "-F", "content=@\(extra[0])", "-u", "__token__:\(token)", repository])
+            #expect(remove.code == 400 && remove.body.contains("file_upload"), "\(remove)")
+            let noFile = try await curl(["-F", ":action=file_upload", "-F", "name=tw", "-u", "__token__:\(token)", repository])
+            #expect(noFile.code == 400 && noFile.body.contains("content"), "\(noFile)")
+            let notMultipart = try await curl(["-X", "POST", "-d", "x=1", "-u", "__token__:\(token)", repository])
+            #expect(notMultipart.code == 400, "\(notMultipart)")
 
             let cli = ["--server", server.url, "--token", token, "--repo", "tw"]
             let yank = try await run(["yank"] + cli + ["tw", "1.1", "--reason", "broken build"], executable: binary)
