@@ -9,7 +9,7 @@ struct ImportCommand: ParsableCommand {
         abstract: "Import package files into a repository, published once at the end.",
         discussion: """
             Works on the data directory directly, so the server must be stopped (the data directory is locked \
-            while one runs). Directories are searched recursively: apt takes *.deb files, tar every file. Each \
+            while one runs). Directories are searched recursively: apt takes *.deb files, pypi and tar every file. Each \
             file is checked as an upload would be; rejected files are listed with the reason and make the exit \
             status 1.
             """)
