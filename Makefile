@@ -8,7 +8,7 @@ endif
 ARGS ?=
 SWIFT_TEST_ARGS ?=
 
-.PHONY: deps python-clients build run test bench-ingest bench-fuse bench-apt bench-pypi clean
+.PHONY: deps python-clients build run test bench-ingest bench-fuse bench-apt bench-pypi bench-s3 clean
 
 deps:
 	./scripts/install-deps.sh
@@ -40,6 +40,10 @@ bench-apt: deps
 # artifactfs against pypiserver and nginx on a 1,000-file project page, and pip download times; knobs in the script.
 bench-pypi: deps python-clients
 	./Benchmarks/pypi.sh
+
+# 1 GiB into a local radosgw: cp into the mount of `serve --s3` vs aws s3 cp vs s3fs; SIZE_MB= and RUNS= pass through.
+bench-s3: deps
+	./Benchmarks/s3.sh
 
 clean:
 	rm -rf .build .build-bench .build-bench-fuse
