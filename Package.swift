@@ -56,6 +56,7 @@ let package = Package(
             name: "Core",
             dependencies: [
                 "CArchive",
+                "CCurl",
                 "CGPGME",
                 "CLinux",
                 "CLZMA",

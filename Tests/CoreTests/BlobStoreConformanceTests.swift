@@ -1,4 +1,4 @@
-// One conformance suite for every BlobStore implementation (local directory, in-memory; S3 joins later).
+// One conformance suite for every BlobStore implementation: local directory, in-memory, and S3 on a real gateway.
 import Core
 import CoreTesting
 import Foundation
@@ -28,64 +28,77 @@ struct BlobStoreSubject: CustomTestStringConvertible, Sendable {
                 store.corrupt(digest, with: bytes)
             })
         },
+        BlobStoreSubject(name: "S3BlobStore") { scratch in
+            let lease = GatewayLease()
+            let store = try S3Fixture.store(scratch, prefix: "conformance")
+            return (SharedGatewayStore(store, lease: lease), { digest in try S3Fixture.damage(store, digest) })
+        },
     ]
 }
 
 @Suite struct BlobStoreConformanceTests {
     // Goal: put returns the content address, and the bytes come back identical.
     @Test(arguments: BlobStoreSubject.all)
-    func putAndRead(subject: BlobStoreSubject) throws {
-        let scratch = ScratchDirectory()
-        let (store, _) = try subject.make(scratch)
-        let bytes = Array("some index file\n".utf8)
-        let digest = try store.put(bytes)
-        #expect(digest == SHA256Digest(of: bytes))
-        #expect(try store.contains(digest))
-        #expect(try store.bytes(of: digest) == bytes)
-        #expect(try store.put(bytes) == digest)
-        #expect(try store.allDigests() == [digest])
+    func putAndRead(subject: BlobStoreSubject) async throws {
+        try await offCooperativePool {
+            let scratch = ScratchDirectory()
+            let (store, _) = try subject.make(scratch)
+            let bytes = Array("some index file\n".utf8)
+            let digest = try store.put(bytes)
+            #expect(digest == SHA256Digest(of: bytes))
+            #expect(try store.contains(digest))
+            #expect(try store.bytes(of: digest) == bytes)
+            #expect(try store.put(bytes) == digest)
+            #expect(try store.allDigests() == [digest])
+        }
     }
 
     // Goal: a staged file is stored under the digest of its bytes; ranged reads return the right slice.
     @Test(arguments: BlobStoreSubject.all)
-    func adoptStagedFile(subject: BlobStoreSubject) throws {
-        let scratch = ScratchDirectory()
-        let (store, _) = try subject.make(scratch)
-        let spool = try Spool(directory: scratch.file("spool"))
-        let bytes = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
-        let staged = try Fixtures.stage(bytes, in: spool)
-        let digests = try store.adopt(staged)
-        staged.discard()
-        #expect(digests.sha256 == SHA256Digest(of: bytes))
-        #expect(digests.size == Int64(bytes.count))
-        let reader = try store.open(digests.sha256)
-        defer { reader.close() }
-        #expect(reader.size == Int64(bytes.count))
-        #expect(try reader.read(at: 1000, count: 10) == Array(bytes[1000..<1010]))
-        #expect(try reader.read(at: Int64(bytes.count) - 5, count: 100) == Array(bytes.suffix(5)))
+    func adoptStagedFile(subject: BlobStoreSubject) async throws {
+        try await offCooperativePool {
+            let scratch = ScratchDirectory()
+            let (store, _) = try subject.make(scratch)
+            let spool = try Spool(directory: scratch.file("spool"))
+            let bytes = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+            let staged = try Fixtures.stage(bytes, in: spool)
+            let digests = try store.adopt(staged)
+            staged.discard()
+            #expect(digests.sha256 == SHA256Digest(of: bytes))
+            #expect(digests.size == Int64(bytes.count))
+            let reader = try store.open(digests.sha256)
+            defer { reader.close() }
+            #expect(reader.size == Int64(bytes.count))
+            #expect(try reader.read(at: 1000, count: 10) == Array(bytes[1000..<1010]))
+            #expect(try reader.read(at: Int64(bytes.count) - 5, count: 100) == Array(bytes.suffix(5)))
+        }
     }
 
     // Goal: a blob whose bytes changed on the backend fails a front-to-back read instead of serving them.
     @Test(arguments: BlobStoreSubject.all)
-    func detectsCorruptionOnRead(subject: BlobStoreSubject) throws {
-        let scratch = ScratchDirectory()
-        let (store, damage) = try subject.make(scratch)
-        let digest = try store.put(Array(repeating: 7, count: 4096))
-        try damage(digest)
-        #expect(throws: BlobStoreError.self) { try store.bytes(of: digest) }
+    func detectsCorruptionOnRead(subject: BlobStoreSubject) async throws {
+        try await offCooperativePool {
+            let scratch = ScratchDirectory()
+            let (store, damage) = try subject.make(scratch)
+            let digest = try store.put(Array(repeating: 7, count: 4096))
+            try damage(digest)
+            #expect(throws: BlobStoreError.self) { try store.bytes(of: digest) }
+        }
     }
 
     // Goal: missing blobs are reported as notFound, and deleting is idempotent.
     @Test(arguments: BlobStoreSubject.all)
-    func missingAndDelete(subject: BlobStoreSubject) throws {
-        let scratch = ScratchDirectory()
-        let (store, _) = try subject.make(scratch)
-        let digest = try store.put([1, 2, 3])
-        try store.delete(digest)
-        try store.delete(digest)
-        #expect(try !store.contains(digest))
-        #expect(throws: BlobStoreError.notFound(digest)) { try store.open(digest) }
-        #expect(try store.allDigests().isEmpty)
+    func missingAndDelete(subject: BlobStoreSubject) async throws {
+        try await offCooperativePool {
+            let scratch = ScratchDirectory()
+            let (store, _) = try subject.make(scratch)
+            let digest = try store.put([1, 2, 3])
+            try store.delete(digest)
+            try store.delete(digest)
+            #expect(try !store.contains(digest))
+            #expect(throws: BlobStoreError.notFound(digest)) { try store.open(digest) }
+            #expect(try store.allDigests().isEmpty)
+        }
     }
 
     // Goal: the local store lays blobs out as docs/BLOB_LAYOUT.md says and survives a reopen.

@@ -7,6 +7,9 @@ import Testing
     // Goal: the shared gateway stores and returns an object under SigV4, refuses connections while stopped,
     // and serves the same object again once restarted.
     @Test(.timeLimit(.minutes(2))) func putGetAndOutage() throws {
+        // Stopping the gateway must wait for the S3 tests using it (see GatewayLease in S3Fixture.swift).
+        let lease = GatewayLease(exclusive: true)
+        defer { withExtendedLifetime(lease) {} }
         let s3 = try RadosGateway.shared()
         #expect(try RadosGateway.shared().endpoint == s3.endpoint)
         let scratch = ScratchDirectory()

@@ -1,0 +1,64 @@
+// Listing the bucket: stored blobs (ListObjectsV2) and multipart uploads never completed (ListMultipartUploads).
+
+extension S3BlobStore {
+    /// Every object under `<prefix>/sha256/` whose key is exactly a blob key; anything else there is ignored.
+    public func allDigests() throws -> [SHA256Digest] {
+        let root = keyRoot
+        var found: [SHA256Digest] = []
+        var token: String?
+        repeat {
+            var query: [(name: String, value: String)] = [("list-type", "2"), ("prefix", root)]
+            if let token { query.append(("continuation-token", token)) }
+            let page = try listing(S3Request(method: "GET", key: nil, query: query), root: "ListBucketResult")
+            found += page.values("ListBucketResult/Contents/Key").compactMap(digest(ofKey:))
+            token = page.value("ListBucketResult/IsTruncated") == "true" ? page.value("ListBucketResult/NextContinuationToken") : nil
+        } while token != nil
+        return found.sorted()
+    }
+
+    /// A multipart upload that was started and neither completed nor aborted.
+    public struct IncompleteUpload: Sendable, Equatable {
+        public let key: String
+        public let uploadId: String
+    }
+
+    /// Multipart uploads under the prefix still holding parts: a process killed mid-upload, or an abort that
+    /// failed because S3 was down. Their parts use space until aborted (or a bucket lifecycle rule expires them).
+    public func incompleteUploads() throws -> [IncompleteUpload] {
+        var found: [IncompleteUpload] = []
+        var markers: (key: String, uploadId: String)?
+        repeat {
+            var query: [(name: String, value: String)] = [("prefix", location.prefix.isEmpty ? "" : location.prefix + "/"), ("uploads", "")]
+            if let markers { query += [("key-marker", markers.key), ("upload-id-marker", markers.uploadId)] }
+            let page = try listing(S3Request(method: "GET", key: nil, query: query), root: "ListMultipartUploadsResult")
+            let keys = page.values("ListMultipartUploadsResult/Upload/Key")
+            let ids = page.values("ListMultipartUploadsResult/Upload/UploadId")
+            found += zip(keys, ids).map { IncompleteUpload(key: $0, uploadId: $1) }
+            markers = page.value("ListMultipartUploadsResult/IsTruncated") == "true"
+                ? (page.value("ListMultipartUploadsResult/NextKeyMarker") ?? "", page.value("ListMultipartUploadsResult/NextUploadIdMarker") ?? "")
+                : nil
+        } while markers != nil
+        return found
+    }
+
+    /// Aborts an incomplete upload, freeing its parts. Aborting one that is gone is not an error.
+    public func abort(_ upload: IncompleteUpload) throws {
+        try client.send(S3Request(method: "DELETE", key: upload.key, query: [("uploadId", upload.uploadId)]),
+                        expecting: [200, 204, 404])
+    }
+
+    /// The digest a key stands for, when it is `<prefix>/sha256/<aa>/<bb>/<hex>` with matching directories.
+    func digest(ofKey objectKey: String) -> SHA256Digest? {
+        // key(for:) writes lowercase hex, so an uppercase key does not round-trip and is ignored.
+        guard let digest = SHA256Digest(hex: String(objectKey.suffix(64))), key(for: digest) == objectKey else { return nil }
+        return digest
+    }
+
+    private func listing(_ request: S3Request, root: String) throws(BlobStoreError) -> S3XMLDocument {
+        let response = try client.send(request, expecting: [200])
+        guard let page = S3XMLDocument(response.body), page.root == root else {
+            throw .backend("S3 \(client.describe(request)): the answer is not a \(root) document")
+        }
+        return page
+    }
+}
