@@ -4,12 +4,30 @@ import Core
 import Foundation
 import Logging
 
-/// `--data DIR`, shared by the commands that open the data directory (flag > ARTIFACTFS_DATA > ./data).
+/// `--data DIR` and where blobs go, shared by the commands that open the data directory
+/// (flag > environment > default: ./data, blobs in <data>/blobs).
 struct DataDirectoryOption: ParsableArguments {
     @Option(name: .customLong("data"), help: "Data directory: catalogue, blobs, spool. Env ARTIFACTFS_DATA.")
     var path: String?
 
+    @Option(name: .customLong("s3"), help: "Keep blobs in S3: http(s)://KEY:SECRET@host[:port]/bucket[/prefix]. Env S3_URL.")
+    var s3URL: String?
+
+    @Option(name: .customLong("s3-region"), help: "Region S3 requests are signed for (default us-east-1). Env S3_REGION.")
+    var s3Region: String?
+
     var resolved: String { path ?? ProcessInfo.processInfo.environment["ARTIFACTFS_DATA"] ?? "./data" }
+
+    /// The S3 location, when `--s3` or `S3_URL` names one; a malformed URL is a usage error that never echoes the secret.
+    func s3Location() throws -> S3Location? {
+        let environment = ProcessInfo.processInfo.environment
+        guard let url = s3URL ?? environment["S3_URL"].flatMap({ $0.isEmpty ? nil : $0 }) else { return nil }
+        do {
+            return try S3Location(url, region: s3Region ?? environment["S3_REGION"].flatMap { $0.isEmpty ? nil : $0 } ?? "us-east-1")
+        } catch {
+            throw ValidationError("--s3 / S3_URL: \(error)")
+        }
+    }
 }
 
 /// Everything a running server needs, built from the data directory.
@@ -19,14 +37,21 @@ struct Bootstrap {
     let dataDirectory: String
     let keys: GPGKeyStore
 
-    /// Opens (creating if needed) `<data>/catalogue.sqlite`, `<data>/blobs/`, `<data>/spool/` and
-    /// `<data>/keys/` (0700: apt signing keys).
-    init(dataDirectory: String, apt: AptProvider.Configuration = .init(), keyExpirySeconds: UInt? = nil, logger: Logger) throws {
+    /// Opens (creating if needed) `<data>/catalogue.sqlite`, the blob store (`<data>/blobs/`, or the S3
+    /// bucket with its read cache in `<data>/s3-cache/`), `<data>/spool/` and `<data>/keys/` (0700: apt signing keys).
+    init(dataDirectory: String, s3: S3Location? = nil, apt: AptProvider.Configuration = .init(), keyExpirySeconds: UInt? = nil,
+         logger: Logger) throws {
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
         try Self.lock(dataDirectory)
         self.dataDirectory = dataDirectory
         let metadata = try SQLiteMetadataStore(path: dataDirectory + "/catalogue.sqlite")
-        let blobs = try LocalBlobStore(root: dataDirectory + "/blobs")
+        let blobs: any BlobStore
+        if let s3 {
+            blobs = try S3BlobStore(location: s3, cacheDirectory: dataDirectory + "/s3-cache")
+            logger.info("blobs in S3", metadata: ["s3.location": "\(s3)"])
+        } else {
+            blobs = try LocalBlobStore(root: dataDirectory + "/blobs")
+        }
         let spool = try Spool(directory: dataDirectory + "/spool")
         keys = try GPGKeyStore(root: dataDirectory + "/keys/apt", expiresAfterSeconds: keyExpirySeconds)
         repositories = Repositories(metadata: metadata, blobs: blobs, spool: spool,

@@ -18,7 +18,7 @@ struct FsckCommand: ParsableCommand {
     @Flag(name: .customLong("delete-orphans"), help: "Delete stored blobs that nothing references.") var deleteOrphans = false
 
     func run() throws {
-        let bootstrap = try Bootstrap(dataDirectory: data.resolved, logger: Bootstrap.makeLogger("artifactfs"))
+        let bootstrap = try Bootstrap(dataDirectory: data.resolved, s3: try data.s3Location(), logger: Bootstrap.makeLogger("artifactfs"))
         defer { bootstrap.shutdown() }
         let meter = ProgressMeter(label: "verify")
         let report = try bootstrap.repositories.fsck(verify: verify, deleteOrphans: deleteOrphans) { checked, total in

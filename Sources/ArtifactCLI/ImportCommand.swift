@@ -33,7 +33,7 @@ struct ImportCommand: ParsableCommand {
         }
         let files = try Self.files(in: paths, kind: kind)
         let logger = Bootstrap.makeLogger("artifactfs")
-        let bootstrap = try Bootstrap(dataDirectory: data.resolved, logger: logger)
+        let bootstrap = try Bootstrap(dataDirectory: data.resolved, s3: try data.s3Location(), logger: logger)
         defer { bootstrap.shutdown() }
         let target = try bootstrap.repositories.dropTarget(kind, try RepositoryName(repo), directory: directory, create: true)
         let meter = ProgressMeter(label: "import")

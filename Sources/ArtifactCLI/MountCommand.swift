@@ -28,7 +28,7 @@ struct MountCommand: ParsableCommand {
             try MountHelper.detach(child, mountPoint: mountPoint)
         }
         let logger = Bootstrap.makeLogger("artifactfs")
-        let bootstrap = try Bootstrap(dataDirectory: dataDirectory, logger: logger)
+        let bootstrap = try Bootstrap(dataDirectory: dataDirectory, s3: try data.s3Location(), logger: logger)
         defer { bootstrap.shutdown() }
         let session = try bootstrap.mount(at: mountPoint, options: try flags.resolved(), handleSignals: true, logger: logger)
         session.wait()

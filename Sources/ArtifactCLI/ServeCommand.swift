@@ -49,7 +49,7 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Bootstrap.makeLogger("artifactfs")
         let address = try ListenAddress(resolvedListen)
         let dataDirectory = data.resolved
-        let bootstrap = try Bootstrap(dataDirectory: dataDirectory, apt: try aptConfiguration(address),
+        let bootstrap = try Bootstrap(dataDirectory: dataDirectory, s3: try data.s3Location(), apt: try aptConfiguration(address),
                                       keyExpirySeconds: aptKeyExpiryDays.map { $0 * 86400 }, logger: logger)
         defer { bootstrap.shutdown() }
         let session = try mountIfWanted(bootstrap, logger: logger)

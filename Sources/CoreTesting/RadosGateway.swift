@@ -59,6 +59,13 @@ public enum RadosGateway {
     /// Starts one cluster per test process on first use (via scripts/radosgw.sh start <tmpdir> --owner <getpid()>),
     /// reused by every later caller; thread-safe. If the environment variable ARTIFACTFS_TEST_S3_URL is set
     /// (http://KEY:SECRET@HOST:PORT/), uses that server instead and starts nothing.
+    /// `shared()` from async code: starting the cluster blocks for seconds, on a thread of its own.
+    public static func sharedFromAsync() async throws -> S3TestEndpoint {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try shared() }) }.start()
+        }
+    }
+
     public static func shared() throws -> S3TestEndpoint {
         try state.withLock { state in
             switch state {
@@ -180,5 +187,47 @@ public enum RadosGateway {
         let port = components.port.map { ":\($0)" } ?? ""
         let region = ProcessInfo.processInfo.environment["ARTIFACTFS_TEST_S3_REGION"] ?? "us-east-1"
         return S3TestEndpoint(endpoint: "\(scheme)://\(host)\(port)", accessKey: access, secretKey: secret, region: region, directory: "")
+    }
+}
+
+/// Shared use of the test gateway (any number of tests) versus exclusive use (a test that stops it).
+/// Writers are preferred so an outage test is not starved by a stream of readers; hence a test takes one lease
+/// only (a second shared one would wait behind a waiting writer that waits for the first).
+public final class GatewayLease: Sendable {
+    private static let condition = NSCondition()
+    nonisolated(unsafe) private static var readers = 0
+    nonisolated(unsafe) private static var writer = false
+    nonisolated(unsafe) private static var writersWaiting = 0
+    private let exclusive: Bool
+
+    /// Blocks until the gateway may be used (shared) or owned (exclusive); released when the lease is freed.
+    public init(exclusive: Bool = false) {
+        self.exclusive = exclusive
+        Self.condition.lock()
+        defer { Self.condition.unlock() }
+        if exclusive {
+            Self.writersWaiting += 1
+            while Self.writer || Self.readers > 0 { Self.condition.wait() }
+            Self.writersWaiting -= 1
+            Self.writer = true
+        } else {
+            while Self.writer || Self.writersWaiting > 0 { Self.condition.wait() }
+            Self.readers += 1
+        }
+    }
+
+    deinit {
+        Self.condition.lock()
+        if exclusive { Self.writer = false } else { Self.readers -= 1 }
+        Self.condition.broadcast()
+        Self.condition.unlock()
+    }
+
+    /// Takes a lease from async code: the wait happens on a thread of its own, never on the cooperative pool
+    /// (two blocked pool threads on 2 cores would stall the test that holds the gateway).
+    public static func acquire(exclusive: Bool = false) async -> GatewayLease {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: GatewayLease(exclusive: exclusive)) }.start()
+        }
     }
 }

@@ -14,9 +14,9 @@ struct MountTests {
         var mount: String { work.path("mnt") }
         var repo: String { mount + "/tar/r" }
 
-        static func start(_ work: Workspace) async throws -> Mounted {
+        static func start(_ work: Workspace, extraArguments: [String] = []) async throws -> Mounted {
             let server = try await ServerProcess.start(binary: try EndToEndTests.binary(), dataDirectory: work.path("data"),
-                                                       extraArguments: ["--mount", work.path("mnt")])
+                                                       extraArguments: ["--mount", work.path("mnt")] + extraArguments)
             let mounted = Mounted(work: work, server: server)
             try await mounted.shell("mkdir \(mounted.repo)")
             return mounted
@@ -47,10 +47,10 @@ struct MountTests {
         }
     }
 
-    static func withMount(_ body: (Mounted) async throws -> Void) async throws {
+    static func withMount(extraArguments: [String] = [], _ body: (Mounted) async throws -> Void) async throws {
         let work = try Workspace()
         defer { work.remove() }
-        let mounted = try await Mounted.start(work)
+        let mounted = try await Mounted.start(work, extraArguments: extraArguments)
         do { try await body(mounted) } catch { mounted.server.forceKill(); throw error }
         try await mounted.stop()
     }

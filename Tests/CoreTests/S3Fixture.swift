@@ -76,37 +76,3 @@ final class SharedGatewayStore: BlobStore {
     func delete(_ digest: SHA256Digest) throws { try inner.delete(digest) }
     func allDigests() throws -> [SHA256Digest] { try inner.allDigests() }
 }
-
-/// Shared use of the test gateway (any number of tests) versus exclusive use (a test that stops it).
-/// Writers are preferred so an outage test is not starved by a stream of readers; hence a test takes one lease
-/// only (a second shared one would wait behind a waiting writer that waits for the first).
-final class GatewayLease: Sendable {
-    private static let condition = NSCondition()
-    nonisolated(unsafe) private static var readers = 0
-    nonisolated(unsafe) private static var writer = false
-    nonisolated(unsafe) private static var writersWaiting = 0
-    private let exclusive: Bool
-
-    /// Blocks until the gateway may be used (shared) or owned (exclusive); released when the lease is freed.
-    init(exclusive: Bool = false) {
-        self.exclusive = exclusive
-        Self.condition.lock()
-        defer { Self.condition.unlock() }
-        if exclusive {
-            Self.writersWaiting += 1
-            while Self.writer || Self.readers > 0 { Self.condition.wait() }
-            Self.writersWaiting -= 1
-            Self.writer = true
-        } else {
-            while Self.writer || Self.writersWaiting > 0 { Self.condition.wait() }
-            Self.readers += 1
-        }
-    }
-
-    deinit {
-        Self.condition.lock()
-        if exclusive { Self.writer = false } else { Self.readers -= 1 }
-        Self.condition.broadcast()
-        Self.condition.unlock()
-    }
-}
