@@ -10,7 +10,8 @@ struct FsckCommand: ParsableCommand {
         discussion: """
             Works on the data directory directly, so the server must be stopped. Missing blobs are listed with the \
             files that need them (upload those files again); unreferenced blobs are listed, and deleted with \
-            --delete-orphans. Exit status 0 when clean (after deleting orphans, if asked), 1 otherwise.
+            --delete-orphans, which also aborts unfinished S3 multipart uploads (so no server may be writing to the \
+            bucket meanwhile). Exit status 0 when clean (after deleting orphans, if asked), 1 otherwise.
             """)
 
     @OptionGroup var data: DataDirectoryOption
@@ -27,7 +28,8 @@ struct FsckCommand: ParsableCommand {
         meter.finish()
         print("fsck: \(report.referenced) referenced, \(report.stored) stored, \(report.missing.count) missing, "
               + "\(report.orphans.count) unreferenced, \(report.corrupt.count) corrupt"
-              + (deleteOrphans ? ", \(report.orphansDeleted) deleted" : ""))
+              + (deleteOrphans ? ", \(report.orphansDeleted) deleted" : "")
+              + (report.incompleteUploads > 0 ? ", \(report.incompleteUploads) unfinished S3 uploads (\(report.uploadsAborted) aborted)" : ""))
         for missing in report.missing { print("missing \(missing.digest.hex): \(missing.usedBy.joined(separator: ", "))") }
         for digest in report.corrupt { print("corrupt \(digest.hex)") }
         for digest in report.orphans { print("unreferenced \(digest.hex)") }

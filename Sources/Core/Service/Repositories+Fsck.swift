@@ -18,8 +18,14 @@ public struct FsckReport: Sendable {
     /// Referenced blobs whose bytes do not hash to their name (only with `verify`).
     public var corrupt: [SHA256Digest] = []
     public var orphansDeleted = 0
+    /// S3 multipart uploads left unfinished (a process killed mid-upload, an abort S3 never received): their
+    /// parts take space in the bucket. Aborted with `deleteOrphans`.
+    public var incompleteUploads = 0
+    public var uploadsAborted = 0
 
-    public var isClean: Bool { missing.isEmpty && corrupt.isEmpty && orphans.count == orphansDeleted }
+    public var isClean: Bool {
+        missing.isEmpty && corrupt.isEmpty && orphans.count == orphansDeleted && incompleteUploads == uploadsAborted
+    }
 }
 
 extension Repositories {
@@ -53,6 +59,15 @@ extension Repositories {
                 logger.warning("orphaned blob not deleted", metadata: ["error": "\(failure)"])
             }
             report.orphansDeleted = try report.orphans.filter { try !blobs.contains($0) }.count
+        }
+        if let s3 = blobs as? S3BlobStore {
+            // Run with no server writing to the bucket: an upload in progress elsewhere looks the same.
+            let uploads = try s3.incompleteUploads()
+            report.incompleteUploads = uploads.count
+            if deleteOrphans {
+                for upload in uploads { try s3.abort(upload) }
+                report.uploadsAborted = uploads.count
+            }
         }
         logger.info("fsck done", metadata: ["referenced": "\(report.referenced)", "stored": "\(report.stored)",
                                             "missing": "\(report.missing.count)", "orphans": "\(report.orphans.count)",
