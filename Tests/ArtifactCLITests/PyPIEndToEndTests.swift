@@ -102,6 +102,8 @@ import Testing
             #expect(try await headers("\(server.url)/pypi/py/simple/zope-interface", accept: nil).code == 301)
             #expect(try await headers("\(server.url)/pypi/py/simple/nothing/", accept: nil).code == 404)
             #expect(try await headers("\(server.url)/pypi/nope/simple/zope-interface/", accept: nil).code == 404)
+            let reserved = try await put(wheel, to: "\(server.url)/pypi/py/other-1.0-py3-none-any.whl.metadata")
+            #expect(reserved.code == 403, "a .metadata name is reserved: \(reserved)")
             let metadata = try await fetchText("\(server.url)/pypi/py/\(name).metadata")
             #expect(metadata.hasPrefix("Metadata-Version: 2.1\nName: Zope.Interface\n"))
             let listing = try await fetchText("\(server.url)/pypi/py/")

@@ -180,6 +180,8 @@ struct ModelHarness {
         let wheels = try h.fs.mkdir(parent: pypi.inode, name: "wheels")
         #expect(try h.names(wheels.inode).contains("simple"), "a new PyPI repository publishes its empty index")
         #expect(h.errno { _ = try h.fs.mkdir(parent: wheels.inode, name: "sub") } == EACCES)
+        // PEP 658 names belong to the generated metadata files, reachable or not.
+        #expect(h.errno { _ = try h.fs.create(parent: wheels.inode, name: "foo-1.0-py3-none-any.whl.metadata", permissions: 0o644) } == EROFS)
         try h.copy(try Fixtures.archive("z"), as: "tool-1.0.tar.gz")
         #expect(h.errno { try h.fs.rmdir(parent: tar.inode, name: "r") } == ENOTEMPTY)
         try h.fs.unlink(parent: h.repo, name: "tool-1.0.tar.gz")
