@@ -48,8 +48,8 @@ if [ "$SKIP_BUILD" != 1 ]; then echo "== building (release)"; (cd "$ROOT" && swi
 BIN="$ROOT/.build/release/artifactfs"
 
 echo "== radosgw (one-node Ceph, memstore OSD, loopback)"
-# The memstore OSD holds objects in RAM and did not give deleted objects' space back fast enough in the first
-# run (aws's second upload stalled on a full OSD): room for every upload of the run.
+# The memstore OSD holds objects in RAM, and RGW frees deleted objects' space only after its garbage
+# collection delay (hours by default): room for every upload of the run.
 export RADOSGW_MEMSTORE_BYTES="${RADOSGW_MEMSTORE_BYTES:-$(( ((3 * RUNS + 1) * SIZE_MB + 1024) << 20 ))}"
 t0=$(now); "$ROOT/scripts/radosgw.sh" start "$S/rgw" --owner $$ > /dev/null; echo "   ready in $(secs "$t0" "$(now)") s"
 # shellcheck disable=SC1091
@@ -68,42 +68,41 @@ env -u ARTIFACTFS_UPLOAD_TOKEN "$BIN" serve --data "$S/data" --listen 127.0.0.1:
 server_pid=$!
 wait_ready "$S/server.log" "$server_pid"
 mkdir -p "$MNT/tar/bench"
-AF=()
-for run in $(seq 1 "$RUNS"); do
-    target="$MNT/tar/bench/big-1.$run.zip"
-    sync; t0=$(now); cp "$FILE" "$target"; AF+=("$(secs "$t0" "$(now)")")
-    echo "   run $run: ${AF[-1]} s ($(mbps "${AF[-1]}") MiB/s)"
-    sleep 1; curl -sf "$BASE/tar/bench/SHA256SUMS" | grep -q "big-1.$run.zip" || { echo "the file is not listed after cp" >&2; exit 1; }
-    rm "$target"   # the memstore OSD keeps objects in RAM: free each run's gigabyte
-done
-kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
 
-echo "== aws s3 cp ($(aws --version 2>&1 | cut -d' ' -f1))"
+echo "== aws: $(aws --version 2>&1 | cut -d' ' -f1); s3fs: $(s3fs --version 2>&1 | head -1 | grep -o 'V[0-9.]*')"
 aws --endpoint-url "$S3_ENDPOINT" s3 mb s3://bench-aws > /dev/null
-AWS=()
-for run in $(seq 1 "$RUNS"); do
-    sync; t0=$(now); aws --endpoint-url "$S3_ENDPOINT" --only-show-errors s3 cp "$FILE" "s3://bench-aws/big-1.$run.zip"; AWS+=("$(secs "$t0" "$(now)")")
-    echo "   run $run: ${AWS[-1]} s ($(mbps "${AWS[-1]}") MiB/s)"
-    aws --endpoint-url "$S3_ENDPOINT" --only-show-errors s3 rm "s3://bench-aws/big-1.$run.zip"
-done
-
-echo "== s3fs ($(s3fs --version 2>&1 | head -1 | awk '{ print $1, $2, $3 }'))"
 aws --endpoint-url "$S3_ENDPOINT" s3 mb s3://bench-s3fs > /dev/null
 printf '%s:%s\n' "$S3_ACCESS_KEY" "$S3_SECRET_KEY" > "$S/s3fs.passwd"; chmod 600 "$S/s3fs.passwd"
 mkdir -p "$S3FS_MNT"
 s3fs bench-s3fs "$S3FS_MNT" -o url="$S3_ENDPOINT" -o use_path_request_style -o passwd_file="$S/s3fs.passwd" \
     -o endpoint="$S3_REGION" -o sigv4 -o use_cache="" -o dbglevel=warn
-S3FS=()
+
+# timed NAME CMD...: runs CMD after a sync and prints and records (in TIMES) its wall time.
+timed() {
+    local name="$1"; shift
+    sync; local t0; t0=$(now); "$@"; TIMES+=("$(secs "$t0" "$(now)")")
+    printf '   %-11s %6s s (%s MiB/s)\n' "$name" "${TIMES[-1]}" "$(mbps "${TIMES[-1]}")"
+}
+# Rounds interleave the tools, so a gateway slowing down as its memory fills weighs on all of them alike.
+AF=(); AWS=(); S3FS=()
 for run in $(seq 1 "$RUNS"); do
-    sync; t0=$(now); cp "$FILE" "$S3FS_MNT/big-1.$run.zip"; S3FS+=("$(secs "$t0" "$(now)")")
-    echo "   run $run: ${S3FS[-1]} s ($(mbps "${S3FS[-1]}") MiB/s)"
+    echo "-- round $run"
+    TIMES=(); timed artifactfs cp "$FILE" "$MNT/tar/bench/big-1.$run.zip"; AF+=("${TIMES[0]}")
+    sleep 1; curl -sf "$BASE/tar/bench/SHA256SUMS" | grep -q "big-1.$run.zip" || { echo "the file is not listed after cp" >&2; exit 1; }
+    rm "$MNT/tar/bench/big-1.$run.zip"
+    TIMES=(); timed "aws s3 cp" aws --endpoint-url "$S3_ENDPOINT" --only-show-errors s3 cp "$FILE" "s3://bench-aws/big-1.$run.zip"
+    AWS+=("${TIMES[0]}")
+    aws --endpoint-url "$S3_ENDPOINT" --only-show-errors s3 rm "s3://bench-aws/big-1.$run.zip"
+    TIMES=(); timed s3fs cp "$FILE" "$S3FS_MNT/big-1.$run.zip"; S3FS+=("${TIMES[0]}")
     rm "$S3FS_MNT/big-1.$run.zip"
 done
 
+peak_rss=$(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$server_pid/status")
 af=$(median "${AF[@]}"); aw=$(median "${AWS[@]}"); fs=$(median "${S3FS[@]}")
 echo
 echo "== results: ${SIZE_MB} MiB into radosgw on loopback, median of $RUNS runs (load average $(cut -d' ' -f1-3 /proc/loadavg))"
 printf '%-44s %8s s %6s MiB/s\n' "artifactfs (cp into the mount, --s3)" "$af" "$(mbps "$af")" "aws s3 cp" "$aw" "$(mbps "$aw")" \
     "s3fs (cp into its mount)" "$fs" "$(mbps "$fs")"
+echo "artifactfs peak RSS: $peak_rss MiB"
 r=$(ratio "$aw" "$af"); echo "ratio aws/artifactfs (time) = $r   goal >= 0.9: $(goal "$r" 0.9)"
 r=$(ratio "$fs" "$af"); echo "ratio s3fs/artifactfs (time) = $r   goal >= 1.5: $(goal "$r" 1.5)"

@@ -266,6 +266,10 @@ osd crush update on start = true
 rgw frontends = beast endpoint=127.0.0.1:$rgw_port
 rgw data = $DIR/rgw
 rgw enable lc threads = false
+# Deleted objects' data is freed by RGW's garbage collection, by default two hours later; the memstore OSD
+# holds it in RAM until then. Collect at once, so tests and benchmarks that delete do not fill the OSD.
+rgw gc obj min wait = 0
+rgw gc processor period = 2
 pid file = $RUN/rgw.pid
 admin socket = $RUN/rgw.asok
 log file = $LOGS/rgw.log

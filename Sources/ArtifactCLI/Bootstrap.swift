@@ -52,7 +52,7 @@ struct Bootstrap {
         } else {
             blobs = try LocalBlobStore(root: dataDirectory + "/blobs")
         }
-        let spool = try Spool(directory: dataDirectory + "/spool")
+        let spool = try Spool(directory: dataDirectory + "/spool", earlyUploads: blobs as? any EarlyUploading)
         keys = try GPGKeyStore(root: dataDirectory + "/keys/apt", expiresAfterSeconds: keyExpirySeconds)
         repositories = Repositories(metadata: metadata, blobs: blobs, spool: spool,
                                     providers: [TarballProvider(), AptProvider(keys: keys, configuration: apt), PyPIProvider()], logger: logger)

@@ -56,6 +56,17 @@ public enum Fixtures {
         return try [UInt8](Data(contentsOf: URL(fileURLWithPath: out + (kind == "zip" ? ".zip" : ""))))
     }
 
+    /// Waits up to `seconds` for `condition`, checking every 20 ms; returns whether it became true. Blocks: call it
+    /// off the cooperative pool.
+    public static func eventually(within seconds: Double = 3, _ condition: () throws -> Bool) rethrows -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while try !condition() {
+            if Date() > deadline { return false }
+            usleep(20_000)
+        }
+        return true
+    }
+
     /// A staged file holding `bytes`, written sequentially.
     public static func stage(_ bytes: [UInt8], in spool: Spool, kinds: DigestKinds = []) throws -> StagedFile {
         let staged = try spool.create(digestKinds: kinds)

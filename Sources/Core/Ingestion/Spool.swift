@@ -8,12 +8,15 @@ public final class Spool: Sendable {
     public let directory: String
     /// Upper bound on staged bytes across all files; nil means "until the disk is full".
     public let bytesMax: Int64?
+    /// The blob store that follows large files as they are written (S3), if any.
+    let earlyUploads: (any EarlyUploading)?
     private let bytesInUse = Atomic<Int64>(0)
 
     /// Creates the directory if needed and deletes files left by a previous process (they were never ingested).
-    public init(directory: String, bytesMax: Int64? = nil) throws {
+    public init(directory: String, bytesMax: Int64? = nil, earlyUploads: (any EarlyUploading)? = nil) throws {
         self.directory = directory
         self.bytesMax = bytesMax
+        self.earlyUploads = earlyUploads
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         for leftover in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] {
             unlink(directory + "/" + leftover)
@@ -28,8 +31,14 @@ public final class Spool: Sendable {
             let failure = POSIXFailure(op: "create", path: path)
             throw failure.isOutOfSpace ? .outOfSpace("spool: \(failure)") : .storageUnavailable("spool: \(failure)")
         }
-        return StagedFile(path: path, fd: fd, digestKinds: digestKinds, spool: self)
+        return StagedFile(path: path, fd: fd, digestKinds: digestKinds, spool: self,
+                          early: earlyUploads?.followStagedFile(at: path))
     }
+
+    /// Whether spool files are pushed to disk as they grow. A local blob store takes spool files over by rename
+    /// and syncs them, so early writeback shortens that sync; a store that uploads (S3) only reads them back,
+    /// and they are deleted before the kernel would write them at all.
+    var startsWriteback: Bool { earlyUploads == nil }
 
     /// Bytes currently staged.
     public var stagedBytes: Int64 { bytesInUse.load(ordering: .relaxed) }

@@ -17,6 +17,13 @@ public final class StagedFile: Sendable {
         var finished: FileDigests?
         /// Bytes already handed to the kernel for writeback (see `startWriteback`).
         var writebackStarted: Int64 = 0
+        /// The blob store following the in-order prefix (nil once anything is written out of order).
+        var early: (any EarlyUpload)?
+
+        mutating func dropEarlyUpload() {
+            early?.cancel()
+            early = nil
+        }
     }
 
     /// Unflushed bytes after which writeback starts: the final fsync then only waits for the tail, and the
@@ -29,11 +36,11 @@ public final class StagedFile: Sendable {
     private let state: Mutex<State>
     private let spool: Spool
 
-    init(path: String, fd: Int32, digestKinds: DigestKinds, spool: Spool) {
+    init(path: String, fd: Int32, digestKinds: DigestKinds, spool: Spool, early: (any EarlyUpload)? = nil) {
         self.path = path
         self.digestKinds = digestKinds
         self.spool = spool
-        state = Mutex(State(fd: fd, hasher: BackgroundHasher(kinds: digestKinds)))
+        state = Mutex(State(fd: fd, hasher: BackgroundHasher(kinds: digestKinds), early: early))
     }
 
     deinit {
@@ -69,11 +76,13 @@ public final class StagedFile: Sendable {
             if offset == s.hashedBytes && s.inOrder {
                 s.hasher.update(bytes)
                 s.hashedBytes += Int64(bytes.count)
+                s.early?.prefixGrew(to: s.hashedBytes)
             } else {
                 s.inOrder = false
+                s.dropEarlyUpload()
             }
             s.size = max(s.size, offset + Int64(bytes.count))
-            if s.size - s.writebackStarted >= Self.writebackStepBytes {
+            if s.size - s.writebackStarted >= Self.writebackStepBytes && spool.startsWriteback {
                 _ = cfs_start_writeback(s.fd, s.writebackStarted, s.size - s.writebackStarted)
                 s.writebackStarted = s.size
             }
@@ -88,6 +97,8 @@ public final class StagedFile: Sendable {
             }
             if length > s.size { try spool.reserve(length - s.size, file: path) } else { spool.release(s.size - length) }
             if length < s.hashedBytes { s.inOrder = false }
+            // Parts already sent assumed the old size (the last one may have gone out as the final, short part).
+            if length != s.size { s.dropEarlyUpload() }
             s.size = length
             s.finished = nil
         }
@@ -108,6 +119,7 @@ public final class StagedFile: Sendable {
             if let done = s.finished { return done }
             let digests: FileDigests
             if s.inOrder && s.hashedBytes == s.size {
+                s.early?.sizeIsFinal(s.size)
                 digests = s.hasher.finalize()
             } else {
                 do { digests = try MultiHasher.digest(ofFileAt: path, kinds: digestKinds) } catch {
@@ -116,6 +128,16 @@ public final class StagedFile: Sendable {
             }
             s.finished = digests
             return digests
+        }
+    }
+
+    /// The blob store's early upload of this file, when it followed every byte: the file was written strictly in
+    /// order and is finished. Taken once; a later `discard` no longer cancels it.
+    public func takeEarlyUpload() -> (any EarlyUpload)? {
+        state.withLock { s in
+            guard s.finished != nil, s.inOrder, s.hashedBytes == s.size, let early = s.early else { return nil }
+            s.early = nil
+            return early
         }
     }
 
@@ -129,6 +151,7 @@ public final class StagedFile: Sendable {
     /// Deletes the spool file. Safe to call more than once and after a blob store moved the file away.
     public func discard() {
         state.withLock { s in
+            s.dropEarlyUpload()
             if s.fd >= 0 { close(s.fd); s.fd = -1 }
             spool.release(s.size)
             s.size = 0

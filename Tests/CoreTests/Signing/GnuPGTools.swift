@@ -102,12 +102,7 @@ enum GnuPGTools {
 
     /// Waits up to `seconds` for `condition`; returns whether it became true.
     static func eventually(within seconds: Double = 3, _ condition: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while !condition() {
-            if Date() > deadline { return false }
-            usleep(20_000)
-        }
-        return true
+        Fixtures.eventually(within: seconds, condition)
     }
 }
 

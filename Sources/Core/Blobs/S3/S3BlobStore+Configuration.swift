@@ -11,6 +11,11 @@ extension S3BlobStore {
         /// Parts uploaded at once, each on its own thread and connection. Memory used by one adopt is at most
         /// `partsInFlightMax × partSizeBytes`, whatever the file size.
         public var partsInFlightMax: Int = 4
+        /// A file being written is uploaded early (see `S3EarlyUpload`) only up to this size, which is S3's limit
+        /// for the one CopyObject that moves it to its blob key; a larger one is uploaded once it is finished.
+        /// (Copying in parts would need `x-amz-copy-source-range`, which curl 7.88's SigV4 signs in the wrong
+        /// header order, so S3 refuses it.)
+        public var earlyUploadMaxBytes: Int64 = 5 << 30
         /// Reads fetch aligned chunks of this size with ranged GETs and keep them in the read cache.
         public var readChunkBytes: Int = 8 << 20
         /// Bound on the bytes held in the read cache directory, including chunks being downloaded.
@@ -30,6 +35,7 @@ extension S3BlobStore {
             guard multipartThresholdBytes >= Int64(partSizeBytes) else {
                 throw .backend("S3: multipartThresholdBytes must be at least partSizeBytes")
             }
+            guard earlyUploadMaxBytes <= 5 << 30 else { throw .backend("S3: earlyUploadMaxBytes must be at most 5 GiB") }
             guard partsInFlightMax >= 1, idleConnectionsMax >= 0 else { throw .backend("S3: partsInFlightMax must be at least 1") }
             guard readChunkBytes >= 4096 else { throw .backend("S3: readChunkBytes must be at least 4096") }
             guard readCacheBytesMax >= Int64(readChunkBytes) else {

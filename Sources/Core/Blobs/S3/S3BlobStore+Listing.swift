@@ -3,29 +3,35 @@
 extension S3BlobStore {
     /// Every object under `<prefix>/sha256/` whose key is exactly a blob key; anything else there is ignored.
     public func allDigests() throws -> [SHA256Digest] {
-        let root = keyRoot
-        var found: [SHA256Digest] = []
+        try objectKeys(under: keyRoot).compactMap(digest(ofKey:)).sorted()
+    }
+
+    /// Every object key starting with `prefix` (ListObjectsV2, page by page).
+    private func objectKeys(under prefix: String) throws(BlobStoreError) -> [String] {
+        var found: [String] = []
         var token: String?
         repeat {
-            var query: [(name: String, value: String)] = [("list-type", "2"), ("prefix", root)]
+            var query: [(name: String, value: String)] = [("list-type", "2"), ("prefix", prefix)]
             if let token { query.append(("continuation-token", token)) }
             let page = try listing(S3Request(method: "GET", key: nil, query: query), root: "ListBucketResult")
-            found += page.values("ListBucketResult/Contents/Key").compactMap(digest(ofKey:))
+            found += page.values("ListBucketResult/Contents/Key")
             token = page.value("ListBucketResult/IsTruncated") == "true" ? page.value("ListBucketResult/NextContinuationToken") : nil
         } while token != nil
-        return found.sorted()
+        return found
     }
 
-    /// A multipart upload that was started and neither completed nor aborted.
+    /// A multipart upload that was started and neither completed nor aborted, or (`uploadId` nil) a temporary
+    /// object under `<prefix>/incoming/` that was never copied to its blob key and deleted.
     public struct IncompleteUpload: Sendable, Equatable {
         public let key: String
-        public let uploadId: String
+        public let uploadId: String?
     }
 
-    /// Multipart uploads under the prefix still holding parts: a process killed mid-upload, or an abort that
-    /// failed because S3 was down. Their parts use space until aborted (or a bucket lifecycle rule expires them).
+    /// Multipart uploads under the prefix still holding parts, and temporary objects under `incoming/`: a process
+    /// killed mid-upload, or an abort or delete that failed because S3 was down. They use space until removed
+    /// (`abort`) or a bucket lifecycle rule expires them.
     public func incompleteUploads() throws -> [IncompleteUpload] {
-        var found: [IncompleteUpload] = []
+        var found = try objectKeys(under: incomingRoot).map { IncompleteUpload(key: $0, uploadId: nil) }
         var markers: (key: String, uploadId: String)?
         repeat {
             var query: [(name: String, value: String)] = [("prefix", location.prefix.isEmpty ? "" : location.prefix + "/"), ("uploads", "")]
@@ -41,10 +47,10 @@ extension S3BlobStore {
         return found
     }
 
-    /// Aborts an incomplete upload, freeing its parts. Aborting one that is gone is not an error.
+    /// Aborts an incomplete upload, freeing its parts, or deletes a temporary object. One that is gone is not an error.
     public func abort(_ upload: IncompleteUpload) throws {
-        try client.send(S3Request(method: "DELETE", key: upload.key, query: [("uploadId", upload.uploadId)]),
-                        expecting: [200, 204, 404])
+        let query: [(name: String, value: String)] = upload.uploadId.map { [("uploadId", $0)] } ?? []
+        try client.send(S3Request(method: "DELETE", key: upload.key, query: query), expecting: [200, 204, 404])
     }
 
     /// The digest a key stands for, when it is `<prefix>/sha256/<aa>/<bb>/<hex>` with matching directories.
