@@ -3,6 +3,7 @@ import ArgumentParser
 import Core
 import Foundation
 import Logging
+import Synchronization
 
 /// `--data DIR` and where blobs go, shared by the commands that open the data directory
 /// (flag > environment > default: ./data, blobs in <data>/blobs).
@@ -36,6 +37,7 @@ struct Bootstrap {
     let executor: BlockingExecutor
     let dataDirectory: String
     let keys: GPGKeyStore
+    let marker: RunningMarker
 
     /// Opens (creating if needed) `<data>/catalogue.sqlite`, the blob store (`<data>/blobs/`, or the S3
     /// bucket with its read cache in `<data>/s3-cache/`), `<data>/spool/` and `<data>/keys/` (0700: apt signing keys).
@@ -44,6 +46,7 @@ struct Bootstrap {
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
         try Self.lock(dataDirectory)
         self.dataDirectory = dataDirectory
+        marker = RunningMarker(path: dataDirectory + "/running")
         let metadata = try SQLiteMetadataStore(path: dataDirectory + "/catalogue.sqlite")
         let blobs: any BlobStore
         if let s3 {
@@ -72,10 +75,27 @@ struct Bootstrap {
         // The descriptor stays open (and locked) until the process exits.
     }
 
-    /// Stops publishing and the gpg-agents signing started (they would outlive the process otherwise).
+    /// Runs the publishes still owed, stops publishing and the gpg-agents signing started (they would outlive the
+    /// process otherwise), and clears the running marker when everything owed was published.
     func shutdown() {
-        repositories.publisher.stop()
+        let published = repositories.publisher.stopAfterPendingPublishes()
         keys.stopAgents()
+        if published { marker.clear() }
+    }
+
+    /// For commands that write (serve, mount, import): when the last one did not stop cleanly, repairs what it
+    /// left (`Repositories.recoverFromUncleanStop`) before anything is served; then marks this one running.
+    func startWriting(logger: Logger) throws {
+        if marker.isPresent {
+            logger.warning("the last run did not stop cleanly: publishing every repository again and removing leftovers")
+            let report = try repositories.recoverFromUncleanStop()
+            logger.notice("recovered", metadata: ["blobs.deleted": "\(report.orphansDeleted)", "uploads.aborted": "\(report.uploadsAborted)"])
+            for missing in report.missing {
+                logger.error("a blob the catalogue needs is missing (upload it again)", metadata: [
+                    "blob.sha256": "\(missing.digest)", "used.by": "\(missing.usedBy.joined(separator: ", "))"])
+            }
+        }
+        try marker.set()
     }
 
     /// Logs to standard error; `LOG_LEVEL` (trace…critical) sets the level, default info.
@@ -86,5 +106,28 @@ struct Bootstrap {
             return handler
         }
         return Logger(label: label)
+    }
+}
+
+/// `<data>/running`: present while a writing command runs, removed when it stops cleanly. Finding it at start
+/// means the last writer crashed (or was killed) and recovery must run.
+final class RunningMarker: Sendable {
+    let path: String
+    private let owned = Mutex(false)
+
+    init(path: String) { self.path = path }
+
+    var isPresent: Bool { FileManager.default.fileExists(atPath: path) }
+
+    func set() throws {
+        guard FileManager.default.createFile(atPath: path, contents: Data("\(getpid())\n".utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw ValidationError("cannot create \(path)")
+        }
+        owned.withLock { $0 = true }
+    }
+
+    /// Removes the marker if this process set it (fsck, which only reads, never does).
+    func clear() {
+        if owned.withLock({ $0 }) { unlink(path) }
     }
 }

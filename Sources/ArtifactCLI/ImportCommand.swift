@@ -35,6 +35,7 @@ struct ImportCommand: ParsableCommand {
         let logger = Bootstrap.makeLogger("artifactfs")
         let bootstrap = try Bootstrap(dataDirectory: data.resolved, s3: try data.s3Location(), logger: logger)
         defer { bootstrap.shutdown() }
+        try bootstrap.startWriting(logger: logger)
         let target = try bootstrap.repositories.dropTarget(kind, try RepositoryName(repo), directory: directory, create: true)
         let meter = ProgressMeter(label: "import")
         let total = Int64(files.count)

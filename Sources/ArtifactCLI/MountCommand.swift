@@ -30,6 +30,7 @@ struct MountCommand: ParsableCommand {
         let logger = Bootstrap.makeLogger("artifactfs")
         let bootstrap = try Bootstrap(dataDirectory: dataDirectory, s3: try data.s3Location(), logger: logger)
         defer { bootstrap.shutdown() }
+        try bootstrap.startWriting(logger: logger)
         let session = try bootstrap.mount(at: mountPoint, options: try flags.resolved(), handleSignals: true, logger: logger)
         session.wait()
     }

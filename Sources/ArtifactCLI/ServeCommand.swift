@@ -52,6 +52,7 @@ struct ServeCommand: AsyncParsableCommand {
         let bootstrap = try Bootstrap(dataDirectory: dataDirectory, s3: try data.s3Location(), apt: try aptConfiguration(address),
                                       keyExpirySeconds: aptKeyExpiryDays.map { $0 * 86400 }, logger: logger)
         defer { bootstrap.shutdown() }
+        try bootstrap.startWriting(logger: logger)
         let session = try mountIfWanted(bootstrap, logger: logger)
         defer { session?.unmount() }
         let configuration = HTTPExporter.Configuration(host: address.host, port: address.port, uploadToken: resolvedToken)

@@ -330,14 +330,14 @@ final class ServerProcess {
     /// Starts the server and waits (at most 30 s) for its `ready` log line.
     /// Without a `--mount` in `extraArguments` the server runs with `--no-mount`.
     static func start(binary: String, dataDirectory: String, uploadToken: String? = nil, logLevel: String = "info",
-                      extraArguments: [String] = []) async throws -> ServerProcess {
+                      extraArguments: [String] = [], environment: [String: String] = [:]) async throws -> ServerProcess {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         var arguments = ["serve", "--data", dataDirectory, "--listen", "127.0.0.1:0"]
         if let uploadToken { arguments += ["--upload-token", uploadToken] }
         arguments += extraArguments.contains("--mount") ? extraArguments : extraArguments + ["--no-mount"]
         process.arguments = arguments
-        process.environment = Tools.environment(["LOG_LEVEL": logLevel])
+        process.environment = Tools.environment(environment.merging(["LOG_LEVEL": logLevel]) { _, level in level })
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         let errPipe = Pipe()

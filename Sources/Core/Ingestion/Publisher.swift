@@ -91,6 +91,26 @@ public final class Publisher: Sendable {
         wakeup.signal()
     }
 
+    /// Stops the loop, then runs on the calling thread the publishes still waiting for their delay, so a clean
+    /// stop never leaves indexes behind the catalogue. Returns false when one of them failed or is still owed.
+    @discardableResult
+    public func stopAfterPendingPublishes() -> Bool {
+        let owed = state.withLock { s -> [(NodeID, UInt64)] in
+            s.stopped = true
+            defer { s.pending = [:] }
+            return s.pending.map { ($0.key, $0.value.ticket) }
+        }
+        wakeup.signal()
+        var succeeded = true
+        for (repository, ticket) in owed {
+            do { try run(repository, covering: ticket) } catch {
+                logger.error("publish at stop failed", metadata: ["repo.id": "\(repository)", "error": "\(error)"])
+                succeeded = false
+            }
+        }
+        return succeeded && state.withLock { $0.pending.isEmpty }
+    }
+
     private func loop() {
         while !state.withLock({ $0.stopped }) {
             let (due, wait) = state.withLock { s -> ([(NodeID, UInt64)], Duration?) in

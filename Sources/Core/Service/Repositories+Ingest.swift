@@ -35,6 +35,7 @@ extension Repositories {
             throw .readOnly(filename.rawValue)
         }
         let digests = try staged.finish()
+        CrashPoint.ingestStaged.reached()
         // Same name, same bytes: nothing to validate or store again (rsync re-runs, retried uploads).
         if let existing = try storage("lookup", { try metadata.package(directory: target.directoryID, filename: filename) }) {
             if existing.digests.sha256 == digests.sha256 {
@@ -51,6 +52,7 @@ extension Repositories {
         let result = try deletionGuard.referencing(held) { () throws(ArtifactError) -> PackageInsertResult in
             _ = try storage("blob store") { try blobs.adopt(staged) }
             try storeSidecars(sidecars)
+            CrashPoint.ingestStored.reached()
             return try storage("catalogue") {
                 try metadata.insertPackage(NewPackage(
                     repositoryID: target.repository.id, directoryID: target.directoryID, location: target.location,
@@ -59,6 +61,7 @@ extension Repositories {
                     sidecars: sidecars.map(\.blob), uploadedAt: Date()), overwrite: target.repository.allowOverwrite)
             }
         }
+        CrashPoint.ingestCommitted.reached()
         switch result {
         case .unchanged(let record):
             return IngestOutcome(package: record, created: false, publishTicket: 0)

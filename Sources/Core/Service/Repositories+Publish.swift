@@ -47,8 +47,10 @@ extension Repositories {
                     specs.append(GeneratedFileSpec(path: file.path, digest: digest, size: size, hidden: file.hidden))
                 }
             }
+            CrashPoint.publishWritten.reached()
             return try metadata.publish(repositoryID: repositoryID, files: specs, at: now, keepGenerations: configuration.keepGenerations)
         }
+        CrashPoint.publishFlipped.reached()
         let stored = clock.now
         deleteOrphans(orphans)
         let observers = publishObservers.withLock { $0 }
