@@ -59,7 +59,7 @@ func basic(_ user: String, _ password: String) -> HTTPFields {
             #expect(elsewhere.errorMessage.contains("'ci'") && elsewhere.errorMessage.contains("tar/two"))
             #expect(!elsewhere.errorMessage.contains(ci))
             let everywhere = try await client.put("/tar/two/a-1.0.tar.gz", bodies[2], headers: bearer(admin))
-            #expect(everywhere.status == .created)
+            #expect(everywhere.status == .created, "201, not 200: the refused upload of the same bytes stored nothing")
 
             let create = #"{"provider":"tar","name":"three"}"#
             #expect(try await client.send(.post, "/api/repos", headers: Self.jsonHeaders, body: Self.json(create)).status == .unauthorized)
@@ -68,6 +68,9 @@ func basic(_ user: String, _ password: String) -> HTTPFields {
             #expect(try await client.send(.post, "/api/repos", headers: headers, body: Self.json(create)).status == .forbidden)
             #expect(try await client.send(.delete, "/api/tar/one?force=true", headers: bearer(ci)).status == .forbidden)
             #expect(try await client.send(.patch, "/api/tar/one", headers: headers, body: Self.json(#"{"private":true}"#)).status == .forbidden)
+            // Importing a signing key is administration too, whichever repository it names.
+            #expect(try await client.send(.put, "/api/apt/one/key", body: Self.json("key")).status == .unauthorized)
+            #expect(try await client.send(.put, "/api/apt/one/key", headers: bearer(ci), body: Self.json("key")).status == .forbidden)
             headers[.authorization] = "Bearer \(admin)"
             #expect(try await client.send(.post, "/api/repos", headers: headers, body: Self.json(create)).status == .created)
 
