@@ -37,7 +37,7 @@ struct Caller: Sendable {
             try requireToken(covering: key, what: "writing to \(key)")
         case .administer:
             guard !access.writesOpen else { return }
-            try requireToken(covering: nil, what: "this")
+            try requireToken(covering: nil, what: "creating, changing or deleting repositories and importing keys")
         }
     }
 
@@ -57,7 +57,9 @@ struct Caller: Sendable {
             if let key {
                 guard scope.covers(key) else { throw .forbidden("token '\(name)' does not cover \(key)") }
             } else {
-                guard scope.coversAll else { throw .forbidden("\(what) needs a token for all repositories; token '\(name)' is limited to \(scope.summary)") }
+                guard scope.coversAll else {
+                    throw .forbidden("\(what) needs a token for all repositories; token '\(name)' is limited to \(scope.summary)")
+                }
             }
         }
     }
