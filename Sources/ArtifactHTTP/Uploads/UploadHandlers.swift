@@ -83,11 +83,8 @@ struct UploadHandlers: Sendable {
         let caller = try await access.caller(request.headers)
         let repositories = self.repositories
         let components = path.components
-        guard let key = AccessPolicy.repositoryKey(components) else {
-            try caller.require(.administer)
-            throw HTTPFailure(.methodNotAllowed, "only package files are deleted here; delete a repository with DELETE /api/<provider>/<repo>")
-        }
-        try caller.require(.write(key))
+        // Outside any repository nothing can be deleted here; asking for administration keeps the answer 401/403 first.
+        if let key = AccessPolicy.repositoryKey(components) { try caller.require(.write(key)) } else { try caller.require(.administer) }
         guard let entry = try await executor.run({ try repositories.tree.resolve(components) }) else {
             throw HTTPFailure(.notFound, "not found")
         }
