@@ -41,10 +41,12 @@ struct Bootstrap {
 
     /// Opens (creating if needed) `<data>/catalogue.sqlite`, the blob store (`<data>/blobs/`, or the S3
     /// bucket with its read cache in `<data>/s3-cache/`), `<data>/spool/` and `<data>/keys/` (0700: apt signing keys).
+    /// Refuses to go on when anything under `<data>/keys/` is open to other users (`KeyPermissions`).
     init(dataDirectory: String, s3: S3Location? = nil, apt: AptProvider.Configuration = .init(), keyExpirySeconds: UInt? = nil,
          logger: Logger) throws {
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
         try Self.lock(dataDirectory)
+        try KeyPermissions.prepare(dataDirectory + "/keys")
         self.dataDirectory = dataDirectory
         marker = RunningMarker(path: dataDirectory + "/running")
         let metadata = try SQLiteMetadataStore(path: dataDirectory + "/catalogue.sqlite")
@@ -64,7 +66,7 @@ struct Bootstrap {
 
     /// Takes `<data>/lock` for the life of the process: opening the stores empties the spool, which would
     /// destroy a running server's uploads, so a second process on the same data directory must stop here.
-    private static func lock(_ dataDirectory: String) throws {
+    static func lock(_ dataDirectory: String) throws {
         let path = dataDirectory + "/lock"
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw ValidationError("cannot open \(path): \(String(cString: strerror(errno)))") }
@@ -73,6 +75,13 @@ struct Bootstrap {
             throw ValidationError("\(dataDirectory) is in use by another artifactfs process (serve, mount or import); stop it first")
         }
         // The descriptor stays open (and locked) until the process exits.
+    }
+
+    /// The catalogue alone, under the data directory's lock (the `token` commands need nothing else).
+    static func openCatalogue(dataDirectory: String) throws -> SQLiteMetadataStore {
+        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+        try lock(dataDirectory)
+        return try SQLiteMetadataStore(path: dataDirectory + "/catalogue.sqlite")
     }
 
     /// Runs the publishes still owed, stops publishing and the gpg-agents signing started (they would outlive the

@@ -7,7 +7,7 @@ struct ClientOptions: ParsableArguments {
     @Option(help: "Server URL. Env ARTIFACTFS_SERVER.")
     var server: String?
 
-    @Option(help: "Upload token. Env ARTIFACTFS_TOKEN.")
+    @Option(help: "Access token (writes; reads of private repositories). Env ARTIFACTFS_TOKEN.")
     var token: String?
 
     var baseURL: String {

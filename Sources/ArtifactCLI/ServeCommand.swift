@@ -17,7 +17,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "HOST:PORT to listen on (port 0 picks a free one). Env ARTIFACTFS_LISTEN.")
     var listen: String?
 
-    @Option(name: .customLong("upload-token"), help: "Token required for uploads and deletes. Env ARTIFACTFS_UPLOAD_TOKEN.")
+    @Option(name: .customLong("upload-token"), help: "A token for every repository, besides those of `artifactfs token`. Env ARTIFACTFS_UPLOAD_TOKEN.")
     var uploadToken: String?
 
     @Option(help: "Mount point of the filesystem view (created if missing; default ./mnt). Env ARTIFACTFS_MOUNT.")
@@ -53,6 +53,7 @@ struct ServeCommand: AsyncParsableCommand {
                                       keyExpirySeconds: aptKeyExpiryDays.map { $0 * 86400 }, logger: logger)
         defer { bootstrap.shutdown() }
         try bootstrap.startWriting(logger: logger)
+        let access = try accessSummary(bootstrap, logger: logger)
         let session = try mountIfWanted(bootstrap, logger: logger)
         defer { session?.unmount() }
         let configuration = HTTPExporter.Configuration(host: address.host, port: address.port, uploadToken: resolvedToken)
@@ -60,10 +61,24 @@ struct ServeCommand: AsyncParsableCommand {
             repositories: bootstrap.repositories, executor: bootstrap.executor, configuration: configuration, logger: logger
         ) { host, port in
             logger.notice("ready", metadata: ["http.url": "http://\(host):\(port)/", "data.dir": "\(dataDirectory)",
-                                               "upload.token": "\(configuration.uploadToken == nil ? "none" : "required")"])
+                                               "access": "\(access)"])
         }
         try await app.runService()
         logger.notice("stopped")
+    }
+
+    /// How writes are guarded, for the ready line (never a secret): `open`, or the number of tokens. Warns when a
+    /// repository is private but no token exists (its files can then be read through the mount only).
+    private func accessSummary(_ bootstrap: Bootstrap, logger: Logger) throws -> String {
+        let named = try bootstrap.repositories.tokens().count
+        let total = named + (resolvedToken.map { $0.isEmpty ? 0 : 1 } ?? 0)
+        if total == 0 {
+            if try bootstrap.repositories.metadata.repositories().contains(where: \.isPrivate) {
+                logger.warning("a repository is private but no token exists: nobody can read it over HTTP (artifactfs token add)")
+            }
+            return "open"
+        }
+        return "tokens required (\(total))"
     }
 
     /// apt publishing settings from the flags; the public URL defaults to the listen address when it is fixed.

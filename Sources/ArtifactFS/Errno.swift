@@ -9,7 +9,7 @@ public enum Errno {
         switch error {
         case let artifact as ArtifactError: return of(artifact)
         case let direct as ErrnoError: return direct.code
-        case is IdentifierError: return EINVAL
+        case let identifier as IdentifierError: return of(identifier)
         case let posix as POSIXFailure: return posix.isOutOfSpace ? ENOSPC : EIO
         default: return EIO
         }
@@ -19,7 +19,7 @@ public enum Errno {
         switch error {
         // `cp` prints "Invalid argument" and exits non-zero; the log line says what was wrong with the file.
         case .invalidPackage: return EINVAL
-        case .invalidName: return EINVAL
+        case .invalidName(let identifier): return of(identifier)
         case .badRequest: return EINVAL
         // A different file already has the name: `cp` reports "File exists".
         case .conflict: return EEXIST
@@ -35,6 +35,14 @@ public enum Errno {
         case .outOfSpace: return ENOSPC
         case .storageUnavailable: return EIO
         case .unauthorized: return EACCES
+        case .forbidden: return EACCES
         }
+    }
+
+    /// A name over its byte limit is `ENAMETOOLONG` ("File name too long", what tools say for names the kernel
+    /// itself refuses); every other broken naming rule is `EINVAL`.
+    public static func of(_ error: IdentifierError) -> Int32 {
+        if case .tooLong = error.rule { return ENAMETOOLONG }
+        return EINVAL
     }
 }

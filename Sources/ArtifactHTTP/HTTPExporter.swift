@@ -11,7 +11,8 @@ public enum HTTPExporter {
         public var host: String
         /// 0 picks a free port (the ready callback reports the real one).
         public var port: Int
-        /// When set, writes need this token; reads stay anonymous.
+        /// A token for every repository besides the named ones in the catalogue (`serve --upload-token`). With
+        /// neither, writes need no token; reads need one only in private repositories.
         public var uploadToken: String?
         /// Largest upload accepted, in bytes.
         public var uploadBytesMax: Int64
@@ -29,12 +30,12 @@ public enum HTTPExporter {
         repositories: Repositories, executor: BlockingExecutor, configuration: Configuration, logger: Logger,
         onReady: @escaping @Sendable (String, Int) async -> Void = { _, _ in }
     ) -> some ApplicationProtocol {
-        let authorizer = UploadAuthorizer(token: configuration.uploadToken)
+        let access = AccessPolicy(repositories: repositories, executor: executor, uploadToken: configuration.uploadToken)
         let responder = ArtifactResponder(
-            files: TreeFileServer(repositories: repositories, executor: executor),
-            uploads: UploadHandlers(repositories: repositories, executor: executor, authorizer: authorizer,
+            files: TreeFileServer(repositories: repositories, executor: executor, access: access),
+            uploads: UploadHandlers(repositories: repositories, executor: executor, access: access,
                                     uploadBytesMax: configuration.uploadBytesMax),
-            api: RepositoryAPI(repositories: repositories, executor: executor, authorizer: authorizer))
+            api: RepositoryAPI(repositories: repositories, executor: executor, access: access))
         return Application(
             responder: responder,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "artifactfs"),

@@ -57,7 +57,8 @@ struct IsolatedApt {
          "-o", "Dir::State::Lists=\(root)/lists", "-o", "Dir::State::status=\(root)/status",
          "-o", "Dir::Cache=\(root)/cache", "-o", "Dir::Log=\(root)/log", "-o", "Debug::NoLocking=1",
          "-o", "APT::Architecture=amd64", "-o", "APT::Architectures::=amd64", "-o", "Acquire::Languages=none",
-         "-o", "Acquire::http::Proxy=DIRECT", "-o", "Acquire::Retries=0"]
+         "-o", "Acquire::http::Proxy=DIRECT", "-o", "Acquire::Retries=0",
+         "-o", "Dir::Etc::netrc=\(root)/etc/auth.conf", "-o", "Dir::Etc::netrcparts=\(root)/etc/auth.conf.d"]
     }
 
     func aptGet(_ arguments: [String], directory: String? = nil) async throws -> (status: Int32, stdout: String, stderr: String) {

@@ -222,6 +222,60 @@ struct MountTests {
         }
     }
 
+    // Goal: through the kernel, names that are not safe file names are refused by cp, mkdir and mv: control
+    // characters and backslashes with "Invalid argument", names over 255 bytes (or a repository name over 64)
+    // with "File name too long"; nothing of them is stored and the original of a failed mv stays.
+    @Test func hostileNamesAreRefused() async throws {
+        try await Self.withMount { m in
+            let file = try await m.work.tarball("tool-1.0.tar.gz", seed: 31)
+            try await m.shell("cp \(file) \(m.repo)/")
+            let long = String(repeating: "x", count: 300) + "-1.0.tar.gz"
+            let tooLong = try await m.shell("cp \(file) \(m.repo)/\(long)", expectFailure: true)
+            #expect(tooLong.stderr.contains("File name too long"), "\(tooLong.stderr)")
+            // Names go through printf inside double quotes, so the shell neither splits nor globs them.
+            for name in [#""$(printf 'a\001b-1.0.tar.gz')""#, #""$(printf 'new\nline-1.0.tar.gz')""#, #"'back\slash-1.0.tar.gz'"#,
+                         #""$(printf 'del\177-1.0.tar.gz')""#] {
+                let refused = try await m.shell("cp \(file) \(m.repo)/\(name)", expectFailure: true)
+                #expect(refused.stderr.contains("Invalid argument"), "cp to \(name): \(refused.stderr)")
+                // rename(2) answers EINVAL, which mv words as "cannot move … to a subdirectory of itself".
+                try await m.shell("mv \(m.repo)/tool-1.0.tar.gz \(m.repo)/\(name)", expectFailure: true)
+            }
+            for name in [#""$(printf 'bad\tname')""#, #"'a\b'"#, #""$(printf 'esc\033[31m')""#, #"'..\..'"#] {
+                try await m.shell("mkdir \(m.mount)/tar/\(name)", expectFailure: true)
+            }
+            let longRepository = try await m.shell("mkdir \(m.mount)/tar/\(String(repeating: "r", count: 65))", expectFailure: true)
+            #expect(longRepository.stderr.contains("File name too long"), "\(longRepository.stderr)")
+            // Out of the repository: EXDEV, then mv's copy into a provider directory is refused, and the source stays.
+            try await m.shell("mv \(m.repo)/tool-1.0.tar.gz \(m.mount)/tar/", expectFailure: true)
+            try await m.shell("cmp \(file) \(m.repo)/tool-1.0.tar.gz")
+            let names = try FileManager.default.contentsOfDirectory(atPath: m.repo).sorted()
+            #expect(names == ["SHA256SUMS", "tool-1.0.tar.gz"], "\(names)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: m.mount + "/tar") == ["r"])
+        }
+    }
+
+    // Goal: `uid=`/`gid=` set the owner every node reports, and with allow_other (which turns on
+    // default_permissions) the kernel enforces the modes: another user reads but cannot create a file or a
+    // repository, while the owner can.
+    @Test(.enabled(if: getuid() == 0, "needs root (to mount with allow_other and to switch users)"))
+    func ownersAndPermissionsAreEnforced() async throws {
+        try await Self.withMount(extraArguments: ["--options", "allow_other,default_permissions,uid=4242,gid=4343"]) { m in
+            let file = try await m.work.tarball("own-1.0.tar.gz", seed: 32)
+            chmod(m.work.root.path, 0o755)
+            let owners = try await m.shell("stat -c '%u:%g %a' \(m.mount) \(m.mount)/tar \(m.repo) \(m.repo)/SHA256SUMS").stdout
+            #expect(owners.split(separator: "\n") == ["4242:4343 755", "4242:4343 755", "4242:4343 755", "4242:4343 444"], "\(owners)")
+            let nobody = "setpriv --reuid=65534 --regid=65534 --clear-groups"
+            try await m.shell("\(nobody) cat \(m.repo)/SHA256SUMS")
+            let denied = try await m.shell("\(nobody) sh -c 'cat > \(m.repo)/own-1.0.tar.gz' < \(file)", expectFailure: true)
+            #expect(denied.stderr.contains("Permission denied"), "\(denied.stderr)")
+            let noRepository = try await m.shell("\(nobody) mkdir \(m.mount)/tar/theirs", expectFailure: true)
+            #expect(noRepository.stderr.contains("Permission denied"), "\(noRepository.stderr)")
+            try await m.shell("test ! -e \(m.mount)/tar/theirs && test ! -e \(m.repo)/own-1.0.tar.gz")
+            try await m.shell("setpriv --reuid=4242 --regid=4343 --clear-groups sh -c 'cat > \(m.repo)/own-1.0.tar.gz' < \(file)")
+            try await m.shell("cmp \(file) \(m.repo)/own-1.0.tar.gz")
+        }
+    }
+
     // Goal: eight concurrent cp all land, each exactly once.
     @Test func eightConcurrentCopies() async throws {
         try await Self.withMount { m in

@@ -8,6 +8,10 @@ import Testing
     static let cases: [(ArtifactError, Int32)] = [
         (.invalidPackage(filename: "x", reason: "r"), EINVAL),
         (.invalidName(IdentifierError(kind: "filename", value: "..", rule: .dotOrDotDot)), EINVAL),
+        (.invalidName(IdentifierError(kind: "filename", value: "a\u{1}b", rule: .containsControlCharacter)), EINVAL),
+        (.invalidName(IdentifierError(kind: "filename", value: String(repeating: "x", count: 256), rule: .tooLong(maxBytes: 255))), ENAMETOOLONG),
+        (.unauthorized("x"), EACCES),
+        (.forbidden("x"), EACCES),
         (.conflict(filename: "x", reason: "r"), EEXIST),
         (.alreadyExists("repo"), EEXIST),
         (.notFound("x"), ENOENT),

@@ -155,6 +155,49 @@ struct ModelHarness {
         h.fs.release(handle: opened.handle)
     }
 
+    // Goal: names that could escape or confuse a path (dot names, separators, control characters, over-long) are
+    // refused by create, mknod, mkdir and rename, and nothing of them is staged or stored.
+    @Test func hostileNamesAreRefused() throws {
+        let h = try ModelHarness()
+        let long = String(repeating: "x", count: 250) + "-1.0.tar.gz"
+        let invalid = ["..", ".", "a\\b-1.0.tar.gz", "a/b-1.0.tar.gz", "a\u{0}b-1.0.tar.gz", "tab\tx-1.0.tar.gz",
+                       "new\nline-1.0.tar.gz", "del\u{7F}-1.0.tar.gz", "c1\u{85}-1.0.tar.gz", ".tmp\u{1}x"]
+        for name in invalid {
+            #expect(h.errno { _ = try h.fs.create(parent: h.repo, name: name, permissions: 0o644) } == EINVAL, "create \(name.debugDescription)")
+            #expect(h.errno { _ = try h.fs.mknod(parent: h.repo, name: name, permissions: 0o644, isRegularFile: true) } == EINVAL,
+                    "mknod \(name.debugDescription)")
+        }
+        #expect(h.errno { _ = try h.fs.create(parent: h.repo, name: long, permissions: 0o644) } == ENAMETOOLONG)
+        #expect(h.errno { _ = try h.fs.create(parent: h.repo, name: "." + long, permissions: 0o644) } == ENAMETOOLONG)
+
+        let tar = try h.fs.lookup(parent: 1, name: "tar")
+        for name in ["..", "a\\b", "a\u{1}b", "ok\u{7F}"] {
+            #expect(h.errno { _ = try h.fs.mkdir(parent: tar.inode, name: name) } == EINVAL, "mkdir \(name.debugDescription)")
+        }
+        #expect(h.errno { _ = try h.fs.mkdir(parent: tar.inode, name: String(repeating: "r", count: 65)) } == ENAMETOOLONG)
+        let apt = try h.fs.lookup(parent: 1, name: "apt")
+        let repo = try h.fs.mkdir(parent: apt.inode, name: "deb")
+        let pool = try h.fs.mkdir(parent: repo.inode, name: "pool")
+        for name in ["..", "a\\b", "dist\u{1b}[31m", String(repeating: "d", count: 256)] {
+            #expect(h.errno { _ = try h.fs.mkdir(parent: pool.inode, name: name) } != 0, "mkdir pool/\(name.debugDescription)")
+        }
+
+        // A staged temporary file cannot be renamed to a hostile name either (rsync's last step).
+        let (_, opened) = try h.fs.create(parent: h.repo, name: ".tool.XXXX", permissions: 0o644)
+        _ = try Fixtures.archive("z").withUnsafeBytes { try h.fs.write(handle: opened.handle, bytes: $0, offset: 0) }
+        h.fs.release(handle: opened.handle)
+        for name in ["..", "x\\y-1.0.tar.gz", "x\ny-1.0.tar.gz"] {
+            #expect(h.errno { try h.fs.rename(parent: h.repo, name: ".tool.XXXX", newParent: h.repo, newName: name,
+                                              noReplace: false, exchange: false) } == EINVAL, "rename to \(name.debugDescription)")
+        }
+        #expect(h.errno { try h.fs.rename(parent: h.repo, name: ".tool.XXXX", newParent: h.repo, newName: long,
+                                          noReplace: false, exchange: false) } == ENAMETOOLONG)
+        #expect(try h.repositories.metadata.packages(repository: NodeID(h.repo)).isEmpty)
+        let dots = [".", "..", "SHA256SUMS"]
+        #expect(try h.names(h.repo).filter { !dots.contains($0) } == [".tool.XXXX"])
+        #expect(try h.names(tar.inode).filter { !dots.contains($0) } == ["r"])
+    }
+
     // Goal: rename across repositories is EXDEV; unlink deletes a package and republishes.
     @Test func renameAcrossRepositoriesAndUnlink() throws {
         let h = try ModelHarness()

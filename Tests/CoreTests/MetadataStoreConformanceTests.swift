@@ -153,7 +153,8 @@ struct MetadataSubject: CustomTestStringConvertible, Sendable {
         }
         let reopened = try SQLiteMetadataStore(path: path)
         #expect(try reopened.repository(provider: .tar, name: RepositoryName("r"))?.id == id)
-        #expect(try reopened.appliedMigrations() == ["v1-tree-packages-generations", "v2-package-identity", "v3-package-sidecars"])
+        #expect(try reopened.appliedMigrations() == ["v1-tree-packages-generations", "v2-package-identity", "v3-package-sidecars",
+                                                     "v4-access-tokens-private"])
     }
 
     // Goal: a sidecar blob stays referenced while any package holds it and is orphaned with the last one.
@@ -228,6 +229,57 @@ struct MetadataSubject: CustomTestStringConvertible, Sendable {
         _ = try store.packages(repository: repo.id)
         _ = try store.referencedDigests()
         #expect(store.changeCount == last, "a read raised changeCount")
+        try expectBump("setRepositoryPrivate") { _ = try store.setRepositoryPrivate(id: repo.id, true) }
+        try expectBump("addToken") {
+            _ = try store.addToken(name: TokenName("t"), secretDigest: SHA256Digest(of: Array("s".utf8)), scope: .allRepositories, at: Date())
+        }
+        _ = try store.tokens()
+        #expect(store.changeCount == last, "reading tokens raised changeCount")
+        try expectBump("removeToken") { try store.removeToken(name: TokenName("t")) }
         try expectBump("deleteRepository") { _ = try store.deleteRepository(id: repo.id) }
+    }
+
+    // Goal: a token row keeps the digest of its secret (never the secret) and its scope; names and digests are
+    // unique; removing a token removes it, and removing one that is not there says so.
+    @Test(arguments: MetadataSubject.all)
+    func tokens(subject: MetadataSubject) throws {
+        let scratch = ScratchDirectory()
+        let store = try subject.make(scratch)
+        let secret = "afs_example-secret"
+        let digest = AccessToken.digest(of: secret)
+        let scope = TokenScope.repositories([RepositoryKey(.pypi, try RepositoryName("internal")), RepositoryKey(.tar, try RepositoryName("r"))])
+        let ci = try store.addToken(name: TokenName("ci"), secretDigest: digest, scope: scope, at: Date())
+        _ = try store.addToken(name: TokenName("admin"), secretDigest: SHA256Digest(of: Array("other".utf8)), scope: .allRepositories, at: Date())
+        #expect(try store.tokens().map(\.name.rawValue) == ["admin", "ci"])
+        #expect(try store.tokens().last == ci)
+        #expect(ci.secretDigest == digest && ci.scope == scope)
+        #expect(throws: ArtifactError.alreadyExists("token ci")) {
+            try store.addToken(name: TokenName("ci"), secretDigest: SHA256Digest(of: Array("third".utf8)), scope: .allRepositories, at: Date())
+        }
+        #expect(throws: ArtifactError.alreadyExists("token copy")) {
+            try store.addToken(name: TokenName("copy"), secretDigest: digest, scope: .allRepositories, at: Date())
+        }
+        try store.removeToken(name: TokenName("ci"))
+        #expect(try store.tokens().map(\.name.rawValue) == ["admin"])
+        #expect(throws: ArtifactError.notFound("token ci")) { try store.removeToken(name: TokenName("ci")) }
+        // On disk (the database and its WAL), the digest is there and the secret is not.
+        let files = try FileManager.default.contentsOfDirectory(atPath: scratch.path).map { try Data(contentsOf: URL(fileURLWithPath: scratch.file($0))) }
+        #expect(!files.contains { $0.range(of: Data(secret.utf8)) != nil }, "the secret itself reached the catalogue")
+        if subject.name == "SQLite file" { #expect(files.contains { $0.range(of: Data(digest.hex.utf8)) != nil }) }
+    }
+
+    // Goal: a repository is private from its creation when asked, and the flag can be turned off and on.
+    @Test(arguments: MetadataSubject.all)
+    func privateRepositories(subject: MetadataSubject) throws {
+        let scratch = ScratchDirectory()
+        let store = try subject.make(scratch)
+        let hidden = try store.createRepository(provider: .tar, name: RepositoryName("h"), allowOverwrite: false, isPrivate: true, at: Date())
+        let open = try store.createRepository(provider: .tar, name: RepositoryName("o"), allowOverwrite: false, at: Date())
+        #expect(hidden.isPrivate && !open.isPrivate)
+        #expect(try store.repositories().filter(\.isPrivate).map(\.name.rawValue) == ["h"])
+        #expect(try store.setRepositoryPrivate(id: hidden.id, false).isPrivate == false)
+        #expect(try store.setRepositoryPrivate(id: open.id, true).isPrivate)
+        #expect(try store.repository(id: open.id)?.isPrivate == true)
+        #expect(throws: ArtifactError.notFound("repository")) { try store.setRepositoryPrivate(id: 999_999, true) }
     }
 }

@@ -1,4 +1,4 @@
-// The JSON API: list, create and delete repositories; list a repository's packages.
+// The JSON API: list, create, change and delete repositories; list a repository's packages; keys and yanks.
 import Core
 import Foundation
 import HTTPTypes
@@ -11,6 +11,8 @@ struct RepositorySummary: Codable, Sendable {
     let name: String
     let packages: Int
     let allowOverwrite: Bool
+    /// Reading it over HTTP needs a token that covers it.
+    let `private`: Bool
     let created: Date
     let url: String
 }
@@ -34,6 +36,12 @@ struct CreateRepositoryRequest: Codable, Sendable {
     var allowOverwrite: Bool?
     /// apt only: `ed25519` (default) or `rsa4096`.
     var keyAlgorithm: String?
+    var `private`: Bool?
+}
+
+/// Body of `PATCH /api/<provider>/<repo>`: the settings to change.
+struct UpdateRepositoryRequest: Codable, Sendable {
+    var `private`: Bool?
 }
 
 /// Body of `POST /api/pypi/<repo>/yank` and `/unyank`: one file, or every file of a release.
@@ -63,22 +71,26 @@ struct YankResponse: Codable, Sendable {
 struct RepositoryAPI: Sendable {
     let repositories: Repositories
     let executor: BlockingExecutor
-    let authorizer: UploadAuthorizer
+    let access: AccessPolicy
 
     func handle(_ components: [String], request: Request) async throws -> Response {
         let repositories = self.repositories
+        let caller = try await access.caller(request.headers)
         switch (request.method, components.count) {
         case (.get, 1) where components[0] == "repos", (.head, 1) where components[0] == "repos":
-            let summaries = try await executor.run { try repositories.metadata.repositories().map { try Self.summary($0, repositories) } }
+            // Private repositories the caller may not read are left out, as in directory listings.
+            let summaries = try await executor.run {
+                try repositories.metadata.repositories().filter { caller.mayRead($0.key) }.map { try Self.summary($0, repositories) }
+            }
             return try jsonResponse(summaries)
         case (.post, 1) where components[0] == "repos":
-            try authorizer.authorize(request.headers)
+            try caller.require(.administer)
             let body = try await request.body.collect(upTo: 64 << 10)
             guard let create = try? JSONDecoder().decode(CreateRepositoryRequest.self, from: Data(buffer: body)) else {
                 throw HTTPFailure(.badRequest, #"expected JSON {"provider": "tar", "name": "…"}"#)
             }
             let (kind, name) = try UploadHandlers.repository([create.provider, create.name])
-            var options = RepositoryOptions(allowOverwrite: create.allowOverwrite ?? false)
+            var options = RepositoryOptions(allowOverwrite: create.allowOverwrite ?? false, isPrivate: create.private ?? false)
             if let algorithm = create.keyAlgorithm {
                 guard let parsed = KeyAlgorithm(rawValue: algorithm) else {
                     throw HTTPFailure(.badRequest, "keyAlgorithm must be one of: \(KeyAlgorithm.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -89,13 +101,23 @@ struct RepositoryAPI: Sendable {
             let record = try await executor.run { try repositories.createRepository(kind, name, options: chosen) }
             return try jsonResponse(try await executor.run { try Self.summary(record, repositories) }, status: .created)
         case (.delete, 2):
-            try authorizer.authorize(request.headers)
+            try caller.require(.administer)
             let (kind, name) = try UploadHandlers.repository(components)
             let force = request.uri.queryParameters["force"].map { $0 == "true" || $0 == "1" } ?? false
             try await executor.run { try repositories.deleteRepository(kind, name, force: force) }
             return try jsonResponse(["deleted": "/\(kind)/\(name)"])
+        case (.patch, 2):
+            try caller.require(.administer)
+            let (kind, name) = try UploadHandlers.repository(components)
+            let body = try await request.body.collect(upTo: 64 << 10)
+            guard let update = try? JSONDecoder().decode(UpdateRepositoryRequest.self, from: Data(buffer: body)), let makePrivate = update.private else {
+                throw HTTPFailure(.badRequest, #"expected JSON {"private": true} or {"private": false}"#)
+            }
+            let record = try await executor.run { try repositories.setPrivate(kind, name, makePrivate) }
+            return try jsonResponse(try await executor.run { try Self.summary(record, repositories) })
         case (.get, 3) where components[2] == "packages", (.head, 3) where components[2] == "packages":
             let (kind, name) = try UploadHandlers.repository(components)
+            try caller.require(.read(RepositoryKey(kind, name)))
             let packages = try await executor.run { () throws -> [PackageSummary] in
                 guard let record = try repositories.repository(kind, name) else { throw ArtifactError.notFound("repository \(kind)/\(name)") }
                 return try repositories.metadata.packages(repository: record.id).map { Self.summary($0, record) }
@@ -103,19 +125,21 @@ struct RepositoryAPI: Sendable {
             return try jsonResponse(packages)
         case (.get, 3) where components[2] == "key", (.head, 3) where components[2] == "key":
             let name = try Self.aptRepositoryName(components)
+            try caller.require(.read(RepositoryKey(.apt, name)))
             guard let summary = try await executor.run({ try repositories.signingKey(name) }) else {
                 throw HTTPFailure(.notFound, "repository apt/\(name) has no signing key")
             }
             return try jsonResponse(summary)
         case (.put, 3) where components[2] == "key":
-            try authorizer.authorize(request.headers)
+            try caller.require(.administer)
             let name = try Self.aptRepositoryName(components)
             let body = try await request.body.collect(upTo: Self.keySizeMax)
             let bytes = Array(buffer: body)
             let summary = try await executor.run { try repositories.importSigningKey(name, bytes: bytes) }
             return try jsonResponse(summary)
         case (.post, 3) where components[2] == "yank" || components[2] == "unyank":
-            try authorizer.authorize(request.headers)
+            let (kind, name) = try UploadHandlers.repository(components)
+            try caller.require(.write(RepositoryKey(kind, name)))
             return try await yank(components, request: request)
         default:
             throw HTTPFailure(.notFound, "no such API endpoint")
@@ -150,7 +174,7 @@ struct RepositoryAPI: Sendable {
     static func summary(_ record: RepositoryRecord, _ repositories: Repositories) throws -> RepositorySummary {
         RepositorySummary(provider: record.provider.rawValue, name: record.name.rawValue,
                           packages: try repositories.metadata.packages(repository: record.id).count,
-                          allowOverwrite: record.allowOverwrite, created: record.createdAt,
+                          allowOverwrite: record.allowOverwrite, private: record.isPrivate, created: record.createdAt,
                           url: "/\(record.provider)/\(record.name)/")
     }
 

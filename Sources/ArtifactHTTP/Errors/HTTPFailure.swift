@@ -42,6 +42,7 @@ struct HTTPFailure: Error, Sendable {
         case .outOfSpace: return HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage")
         case .storageUnavailable: return .serviceUnavailable
         case .unauthorized: return .unauthorized
+        case .forbidden: return .forbidden
         }
     }
 

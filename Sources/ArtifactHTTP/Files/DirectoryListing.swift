@@ -12,7 +12,8 @@ struct DirectoryListing: Sendable {
     /// Entries fetched per catalogue query while streaming.
     var pageCountMax = 1000
 
-    func response(for directory: TreeEntry, path: RequestPath, head: Bool) -> Response {
+    /// `hidden`: names left out of the listing (private repositories the client may not read).
+    func response(for directory: TreeEntry, path: RequestPath, head: Bool, hidden: Set<String> = []) -> Response {
         let headers: HTTPFields = [.contentType: "text/html; charset=utf-8", .cacheControl: "no-cache"]
         if head { return Response(status: .ok, headers: headers) }
         let title = RequestPath.urlPath(path.components, alias: false, trailingSlash: true)
@@ -25,7 +26,7 @@ struct DirectoryListing: Sendable {
                 let start = after
                 let page = try await executor.run { try tree.list(directory, after: start, limit: pageCountMax) }
                 guard let last = page.last else { break }
-                try await writer.write(ByteBuffer(string: page.map(Self.row).joined()))
+                try await writer.write(ByteBuffer(string: page.filter { !hidden.contains($0.name) }.map(Self.row).joined()))
                 after = last.id
             }
             try await writer.write(ByteBuffer(string: "</table>\n</body>\n</html>\n"))

@@ -8,17 +8,21 @@ import NIOCore
 /// GET/HEAD over the tree. File semantics (validators, Range, HEAD) live in `FileRequestPlan`. Resolutions are
 /// cached while the catalogue is unchanged (`ResolvedPathCache`); small blobs are answered from memory
 /// (`SmallBlobCache`), larger ones streamed from the blob store in chunks read on the blocking executor.
+/// Anything under a private repository needs a covering token, checked before the path is even resolved, so
+/// neither a redirect nor a 404 says more about a private repository's contents than a 401 does.
 struct TreeFileServer: Sendable {
     let repositories: Repositories
     let executor: BlockingExecutor
+    let access: AccessPolicy
     let paths: ResolvedPathCache
     let smallBlobs: SmallBlobCache
     /// Bytes per blob read while streaming a response.
     var chunkBytes = 256 << 10
 
-    init(repositories: Repositories, executor: BlockingExecutor, smallBlobs: SmallBlobCache = SmallBlobCache()) {
+    init(repositories: Repositories, executor: BlockingExecutor, access: AccessPolicy, smallBlobs: SmallBlobCache = SmallBlobCache()) {
         self.repositories = repositories
         self.executor = executor
+        self.access = access
         paths = ResolvedPathCache(metadata: repositories.metadata)
         self.smallBlobs = smallBlobs
     }
@@ -26,6 +30,11 @@ struct TreeFileServer: Sendable {
     func serve(_ path: RequestPath, request: Request) async throws -> Response {
         let tree = repositories.tree
         let components = path.components
+        let caller = try await access.caller(request.headers)
+        // Most servers have no private repository: then no path needs parsing into a repository key.
+        if !caller.access.privateRepositories.isEmpty, let key = AccessPolicy.repositoryKey(components) {
+            try caller.require(.read(key))
+        }
         if let normalized = Self.normalizedProjectPath(components) {
             let location = RequestPath.urlPath(normalized, alias: path.usedAlias, trailingSlash: true)
             return Response(status: .movedPermanently, headers: [.location: location])
@@ -46,7 +55,8 @@ struct TreeFileServer: Sendable {
             if entry.kind == .generatedDirectory, let index = try await simpleIndex(resolved, request: request) {
                 return index
             }
-            return DirectoryListing(tree: tree, executor: executor).response(for: entry, path: path, head: request.method == .head)
+            return DirectoryListing(tree: tree, executor: executor)
+                .response(for: entry, path: path, head: request.method == .head, hidden: Self.hiddenRepositories(in: entry, for: caller))
         }
         return try await file(entry, request: request)
     }
@@ -60,6 +70,14 @@ struct TreeFileServer: Sendable {
         let resolved = try await executor.run { try ResolvedPath.resolve(components, in: tree) }
         paths.store(resolved, for: components, tag: tag)
         return resolved
+    }
+
+    /// In a provider directory (`/tar/`), the private repositories `caller` may not read: they are not listed.
+    static func hiddenRepositories(in directory: TreeEntry, for caller: Caller) -> Set<String> {
+        guard directory.kind == .root, directory.parentID == WellKnownNode.root, let kind = ProviderKind(pathComponent: directory.name) else {
+            return []
+        }
+        return Set(caller.access.privateRepositories.filter { $0.provider == kind && !caller.mayRead($0) }.map(\.name.rawValue))
     }
 
     /// `/pypi/<repo>/simple/<Name>/` with a name that is not PEP 503-normalized: the normalized path to redirect to.

@@ -6,8 +6,9 @@ extension UploadHandlers {
     /// `POST /pypi/<repo>/` (or `/pypi/<repo>/legacy/`): multipart with `:action=file_upload`, the file in
     /// `content`, and `name`, `version` and `sha256_digest` checked against the file when sent.
     func twineUpload(_ components: [String], request: Request) async throws -> Response {
-        try authorizer.authorize(request.headers)
+        let caller = try await access.caller(request.headers)
         let (kind, name) = try Self.repository(components)
+        try caller.require(.write(RepositoryKey(kind, name)))
         guard kind == .pypi else { throw HTTPFailure(.methodNotAllowed, "uploads by POST go to PyPI repositories; PUT the file instead") }
         let repositories = self.repositories
         let provider = try repositories.provider(.pypi)

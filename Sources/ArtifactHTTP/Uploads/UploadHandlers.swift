@@ -20,22 +20,23 @@ struct StoredPackage: Codable, Sendable {
     let published: Bool
 }
 
-/// Upload and delete handlers. Each one authorizes first, stages the body, ingests on the executor,
-/// then waits (bounded) for the publish that includes the change.
+/// Upload and delete handlers. Each one authorizes before it reads the body (an unauthorized client cannot fill
+/// the spool), stages the body, ingests on the executor, then waits (bounded) for the publish that includes the change.
 struct UploadHandlers: Sendable {
     let repositories: Repositories
     let executor: BlockingExecutor
-    let authorizer: UploadAuthorizer
+    let access: AccessPolicy
     let uploadBytesMax: Int64
 
     /// `PUT /<provider>/<repo>/<dirs…>/<filename>`: the same as copying the file to that path of the mount.
     func put(_ path: RequestPath, request: Request) async throws -> Response {
-        try authorizer.authorize(request.headers)
+        let caller = try await access.caller(request.headers)
         let components = path.components
         guard components.count >= 3 else {
             throw HTTPFailure(.methodNotAllowed, "PUT a file into a repository: /<provider>/<repo>/<filename>")
         }
         let (kind, name) = try Self.repository(components)
+        try caller.require(.write(RepositoryKey(kind, name)))
         let directory = Array(components[2..<(components.count - 1)])
         let filename = components.last!
         let repositories = self.repositories
@@ -48,7 +49,7 @@ struct UploadHandlers: Sendable {
 
     /// `POST /addpkg?provider=P&reponame=R[&name=N&version=V&dist=D&component=C]` with the file in field `f`.
     func addpkg(_ request: Request) async throws -> Response {
-        try authorizer.authorize(request.headers)
+        let caller = try await access.caller(request.headers)
         let query = request.uri.queryParameters
         guard let providerName = query["provider"].map(String.init), let kind = ProviderKind(pathComponent: providerName) else {
             throw HTTPFailure(.badRequest, "query parameter 'provider' must be one of apt, pypi, tar")
@@ -56,6 +57,7 @@ struct UploadHandlers: Sendable {
         guard let repoName = query["reponame"].map(String.init) else { throw HTTPFailure(.badRequest, "query parameter 'reponame' is required") }
         let name: RepositoryName
         do { name = try RepositoryName(repoName) } catch { throw ArtifactError.invalidName(error) }
+        try caller.require(.write(RepositoryKey(kind, name)))
         let directory = try Self.addpkgLocation(kind, dist: query["dist"].map(String.init), component: query["component"].map(String.init))
         let provider = try repositories.provider(kind)
         let upload = try await MultipartUpload.parse(request, fileField: "f", spool: repositories.spool,
@@ -78,9 +80,11 @@ struct UploadHandlers: Sendable {
 
     /// `DELETE /<provider>/<repo>/…/<filename>` of a package file.
     func delete(_ path: RequestPath, request: Request) async throws -> Response {
-        try authorizer.authorize(request.headers)
+        let caller = try await access.caller(request.headers)
         let repositories = self.repositories
         let components = path.components
+        // Outside any repository nothing can be deleted here; asking for administration keeps the answer 401/403 first.
+        if let key = AccessPolicy.repositoryKey(components) { try caller.require(.write(key)) } else { try caller.require(.administer) }
         guard let entry = try await executor.run({ try repositories.tree.resolve(components) }) else {
             throw HTTPFailure(.notFound, "not found")
         }

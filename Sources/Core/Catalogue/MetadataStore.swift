@@ -12,14 +12,26 @@ public protocol MetadataStore: Sendable {
     var changeCount: UInt64 { get }
 
     // MARK: Repositories
-    /// Creates a repository and its directory node; throws `ArtifactError.alreadyExists`.
-    func createRepository(provider: ProviderKind, name: RepositoryName, allowOverwrite: Bool, at: Date) throws -> RepositoryRecord
+    /// Creates a repository and its directory node; throws `ArtifactError.alreadyExists`. A private repository
+    /// is private from its first commit, so no anonymous read can slip in before a flag is set.
+    func createRepository(provider: ProviderKind, name: RepositoryName, allowOverwrite: Bool, isPrivate: Bool, at: Date) throws -> RepositoryRecord
     func repository(id: NodeID) throws -> RepositoryRecord?
     func repository(provider: ProviderKind, name: RepositoryName) throws -> RepositoryRecord?
     /// All repositories, ordered by provider then name.
     func repositories() throws -> [RepositoryRecord]
     /// Deletes a repository with everything under it; returns blob digests that lost their last reference.
     func deleteRepository(id: NodeID) throws -> [SHA256Digest]
+
+    /// Makes a repository private or public; returns the new row (`.notFound` when it is gone).
+    func setRepositoryPrivate(id: NodeID, _ isPrivate: Bool) throws -> RepositoryRecord
+
+    // MARK: Tokens
+    /// Records a named token by the digest of its secret; `.alreadyExists` when the name (or digest) is taken.
+    func addToken(name: TokenName, secretDigest: SHA256Digest, scope: TokenScope, at: Date) throws -> TokenRecord
+    /// Every named token, by name.
+    func tokens() throws -> [TokenRecord]
+    /// Deletes a named token; `.notFound` when there is none by that name.
+    func removeToken(name: TokenName) throws
 
     // MARK: Nodes
     func entry(id: NodeID) throws -> TreeEntry?
@@ -73,4 +85,11 @@ public protocol MetadataStore: Sendable {
     func referencedDigests() throws -> Set<SHA256Digest>
     /// Whether a package or a retained generation references `digest` (one indexed lookup).
     func isReferenced(_ digest: SHA256Digest) throws -> Bool
+}
+
+extension MetadataStore {
+    /// A public repository (the common case, and the signature callers used before private repositories).
+    public func createRepository(provider: ProviderKind, name: RepositoryName, allowOverwrite: Bool, at date: Date) throws -> RepositoryRecord {
+        try createRepository(provider: provider, name: name, allowOverwrite: allowOverwrite, isPrivate: false, at: date)
+    }
 }

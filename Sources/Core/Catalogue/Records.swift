@@ -83,8 +83,12 @@ public struct RepositoryRecord: Sendable, Equatable {
     public let name: RepositoryName
     /// When true, a different file under an existing name replaces it instead of failing with a conflict.
     public let allowOverwrite: Bool
+    /// When true, HTTP reads need a token covering the repository (the mount is governed by file modes instead).
+    public let isPrivate: Bool
     public let createdAt: Date
     public let currentGenerationID: Int64?
+
+    public var key: RepositoryKey { RepositoryKey(provider, name) }
 }
 
 /// A stored package file and what its provider read out of it.

@@ -49,7 +49,7 @@ extension SQLiteMetadataStore {
             id: row["id"], provider: ProviderKind(rawValue: row["provider"]) ?? .tar,
             // Names were validated on the way in; a row that no longer validates is reported, not trusted.
             name: (try? RepositoryName(row["name"])) ?? (try! RepositoryName("invalid")),
-            allowOverwrite: row["allow_overwrite"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
+            allowOverwrite: row["allow_overwrite"], isPrivate: row["private"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
             currentGenerationID: row["current_generation_id"])
     }
 

@@ -103,6 +103,21 @@ extension SQLiteMetadataStore {
                 CREATE INDEX package_sidecars_blob ON package_sidecars(blob_digest);
                 """)
         }
+        migrator.registerMigration("v4-access-tokens-private") { db in
+            // Named tokens keep only the SHA-256 of their secret. `repositories` is NULL for a token that covers
+            // every repository, else a JSON array of "provider/name" (names, not ids: a scope may name a repository
+            // its first upload creates). A private repository's files need a covering token to be read over HTTP.
+            try db.execute(sql: """
+                CREATE TABLE tokens (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    name TEXT NOT NULL UNIQUE,
+                    secret_sha256 TEXT NOT NULL UNIQUE,
+                    repositories TEXT,
+                    created_at REAL NOT NULL
+                );
+                ALTER TABLE repositories ADD COLUMN private INTEGER NOT NULL DEFAULT 0;
+                """)
+        }
         return migrator
     }
 }

@@ -34,9 +34,14 @@ public final class SQLiteMetadataStore: MetadataStore {
     /// Runs `updates` in a write transaction, then counts the change. The count is bumped after the commit,
     /// never before, so whoever sees the new count also sees the committed rows; a failed transaction
     /// bumps it too, which only costs a reader a needless cache miss.
-    private func write<T>(_ updates: (Database) throws -> T) throws -> T {
+    func write<T>(_ updates: (Database) throws -> T) throws -> T {
         defer { changes.add(1, ordering: .releasing) }
         return try db.write(updates)
+    }
+
+    /// Runs `reads` in a read transaction (for the extensions in other files, which cannot see `db`).
+    func read<T>(_ reads: (Database) throws -> T) throws -> T {
+        try db.read(reads)
     }
 
     /// Names of the migrations applied so far, oldest first.
@@ -46,7 +51,8 @@ public final class SQLiteMetadataStore: MetadataStore {
 
     // MARK: - Repositories
 
-    public func createRepository(provider: ProviderKind, name: RepositoryName, allowOverwrite: Bool, at date: Date) throws -> RepositoryRecord {
+    public func createRepository(provider: ProviderKind, name: RepositoryName, allowOverwrite: Bool, isPrivate: Bool,
+                                 at date: Date) throws -> RepositoryRecord {
         try write { db in
             let parent = WellKnownNode.provider(provider)
             if try Row.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM nodes WHERE parent_id = ? AND name = ?"), arguments: [parent, name.rawValue]) != nil {
@@ -58,8 +64,8 @@ public final class SQLiteMetadataStore: MetadataStore {
             try Self.touch(db, directory: parent, at: date)
             try db.cachedStatement(sql: "UPDATE nodes SET repository_id = ? WHERE id = ?").execute(arguments: [id, id])
             try db.cachedStatement(sql: """
-                INSERT INTO repositories (id, provider, name, allow_overwrite, created_at) VALUES (?, ?, ?, ?, ?)
-                """).execute(arguments: [id, provider.rawValue, name.rawValue, allowOverwrite, date.timeIntervalSince1970])
+                INSERT INTO repositories (id, provider, name, allow_overwrite, private, created_at) VALUES (?, ?, ?, ?, ?, ?)
+                """).execute(arguments: [id, provider.rawValue, name.rawValue, allowOverwrite, isPrivate, date.timeIntervalSince1970])
             return try Self.repository(db, id: id)!
         }
     }

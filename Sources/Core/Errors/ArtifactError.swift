@@ -28,8 +28,10 @@ public enum ArtifactError: Error, Equatable, Sendable, CustomStringConvertible {
     case outOfSpace(String)
     /// The blob store or catalogue failed; nothing was published.
     case storageUnavailable(String)
-    /// The caller is not allowed to do this (missing or wrong upload token).
+    /// The caller did not prove who it is: no token, or one that is not valid.
     case unauthorized(String)
+    /// The caller's token is valid but does not cover this repository or action.
+    case forbidden(String)
 
     public var description: String {
         switch self {
@@ -47,6 +49,7 @@ public enum ArtifactError: Error, Equatable, Sendable, CustomStringConvertible {
         case .outOfSpace(let what): return "out of space: \(what)"
         case .storageUnavailable(let what): return "storage unavailable: \(what)"
         case .unauthorized(let what): return what
+        case .forbidden(let what): return what
         }
     }
 }

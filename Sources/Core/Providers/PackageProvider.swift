@@ -94,10 +94,13 @@ public struct RepositoryOptions: Sendable, Equatable {
     public var allowOverwrite: Bool
     /// Signing key type for formats that sign their indexes; nil is the provider's default.
     public var keyAlgorithm: KeyAlgorithm?
+    /// HTTP reads need a token covering the repository.
+    public var isPrivate: Bool
 
-    public init(allowOverwrite: Bool = false, keyAlgorithm: KeyAlgorithm? = nil) {
+    public init(allowOverwrite: Bool = false, keyAlgorithm: KeyAlgorithm? = nil, isPrivate: Bool = false) {
         self.allowOverwrite = allowOverwrite
         self.keyAlgorithm = keyAlgorithm
+        self.isPrivate = isPrivate
     }
 }
 

@@ -85,7 +85,8 @@ public final class Repositories: Sendable {
     public func createRepository(_ kind: ProviderKind, _ name: RepositoryName, options: RepositoryOptions = .init()) throws -> RepositoryRecord {
         let provider = try provider(kind)
         let record = try storage("create repository") {
-            try metadata.createRepository(provider: kind, name: name, allowOverwrite: options.allowOverwrite, at: Date())
+            try metadata.createRepository(provider: kind, name: name, allowOverwrite: options.allowOverwrite,
+                                          isPrivate: options.isPrivate, at: Date())
         }
         do {
             try provider.repositoryCreated(record, options: options)
@@ -96,7 +97,8 @@ public final class Repositories: Sendable {
             logger.error("repository not created", metadata: ["repo.name": "\(name)", "error": "\(error)"])
             throw error
         }
-        logger.info("repository created", metadata: ["repo.provider": "\(kind)", "repo.name": "\(name)"])
+        logger.info("repository created", metadata: ["repo.provider": "\(kind)", "repo.name": "\(name)",
+                                                     "repo.private": "\(options.isPrivate)"])
         return record
     }
 
