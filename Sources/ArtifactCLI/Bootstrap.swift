@@ -46,7 +46,9 @@ struct Bootstrap {
          logger: Logger) throws {
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
         try Self.lock(dataDirectory)
-        try KeyPermissions.prepare(dataDirectory + "/keys")
+        for path in try KeyPermissions.prepare(dataDirectory + "/keys") {
+            logger.notice("key directory made private (chmod 700): earlier versions created it 0755", metadata: ["path": "\(path)"])
+        }
         self.dataDirectory = dataDirectory
         marker = RunningMarker(path: dataDirectory + "/running")
         let metadata = try SQLiteMetadataStore(path: dataDirectory + "/catalogue.sqlite")

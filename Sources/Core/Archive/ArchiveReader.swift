@@ -17,6 +17,11 @@ public struct ArchiveEntryInfo: Sendable, Equatable {
     public let isRegularFile: Bool
     public let isSymlink: Bool
     public let isDirectory: Bool
+    /// Where a symbolic link points (relative to its own directory), or a hard link's target path.
+    public var linkTarget: String? = nil
+    public var isHardLink = false
+    /// A device node, FIFO or socket.
+    public var isSpecial = false
 }
 
 /// A streaming reader over one archive. Not thread-safe; close with `close()` or let it deinit.
@@ -122,9 +127,13 @@ public final class ArchiveReader {
         entry = e
         let type = archive_entry_filetype(e)
         let path = archive_entry_pathname(e).map { String(cString: $0) } ?? ""
+        let hardLink = archive_entry_hardlink(e).map { String(cString: $0) }
+        let symlink = type == cfs_ae_iflnk ? archive_entry_symlink(e).map { String(cString: $0) } ?? "" : nil
         return ArchiveEntryInfo(
             path: path, size: archive_entry_size_is_set(e) != 0 ? archive_entry_size(e) : 0,
-            isRegularFile: type == cfs_ae_ifreg, isSymlink: type == cfs_ae_iflnk, isDirectory: type == cfs_ae_ifdir)
+            isRegularFile: type == cfs_ae_ifreg, isSymlink: type == cfs_ae_iflnk, isDirectory: type == cfs_ae_ifdir,
+            linkTarget: hardLink ?? symlink, isHardLink: hardLink != nil,
+            isSpecial: [cfs_ae_ifchr, cfs_ae_ifblk, cfs_ae_ififo, cfs_ae_ifsock].contains(type))
     }
 
     /// Reads the current entry's data; throws when it exceeds `maxBytes` or the archive's budget.

@@ -11,7 +11,11 @@ import Foundation
 /// - nothing below the root is a symbolic link, which could lead outside the checked tree.
 public enum KeyPermissions {
     /// Creates `root` (mode 0700, parents as needed) when it is missing, then throws unless it passes `problems`.
-    public static func prepare(_ root: String) throws(SigningError) {
+    /// Versions before the check created `root` and `root/apt` with mode 0755; those two, when they still have
+    /// exactly that mode and belong to this user, are tightened to 0700 first (the returned paths, for the log)
+    /// so an upgrade does not stop at a directory the server itself made.
+    @discardableResult
+    public static func prepare(_ root: String) throws(SigningError) -> [String] {
         var status = stat()
         if stat(root, &status) != 0 {
             let parent = (root as NSString).deletingLastPathComponent
@@ -24,10 +28,20 @@ public enum KeyPermissions {
                 throw SigningError("cannot create directory \(root): \(POSIXFailure(op: "mkdir", path: root))")
             }
         }
+        let tightened = [root, root + "/apt"].filter(tightenLegacyDirectory)
         let found = problems(root)
         guard found.isEmpty else {
             throw SigningError("refusing to start: the signing keys are exposed to other users\n" + found.joined(separator: "\n"))
         }
+        return tightened
+    }
+
+    /// chmod 700 on a directory this user owns whose mode is exactly 0755 (what earlier versions created).
+    private static func tightenLegacyDirectory(_ path: String) -> Bool {
+        var status = stat()
+        guard lstat(path, &status) == 0, status.st_mode & S_IFMT == S_IFDIR, status.st_mode & 0o7777 == 0o755,
+              status.st_uid == geteuid() else { return false }
+        return chmod(path, 0o700) == 0
     }
 
     /// One line per broken rule under `root` (the root itself followed if it is a link), each naming the path

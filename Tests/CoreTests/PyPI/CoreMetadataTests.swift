@@ -61,6 +61,10 @@ extension PyPITests {
             (Array("Metadata-Version: 2.1\nName a\nVersion: 1\n".utf8), "line 2: expected 'Field: value', found no ':'"),
             (Array("  folded\nMetadata-Version: 2.1\n".utf8), "line 1: continuation line before any field"),
             (Array("Metadata-Version: 2.1\nBad Name: a\n".utf8), "line 2: invalid field name 'Bad Name'"),
+            (Array("Metadata-Version: 2.1\nName: a\nname: b\nVersion: 1\n".utf8), "the Name field appears more than once"),
+            (Array("Metadata-Version: 2.1\nName: a\nVersion: 1\nVersion: 2\n".utf8), "the Version field appears more than once"),
+            (Array("Metadata-Version: 2.1\nName: a\nVersion: 1\nRequires-Python: >=3\nRequires-Python: <3\n".utf8),
+             "the Requires-Python field appears more than once"),
         ]
 
         // Goal: each malformed file is refused with a message naming the line and the problem.

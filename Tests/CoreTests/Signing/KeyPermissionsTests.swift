@@ -49,6 +49,22 @@ import Testing
         #expect(throws: SigningError.self) { try KeyPermissions.prepare(root) }
     }
 
+    // Goal: the layout earlier versions created (`keys` and `keys/apt` at 0755) is tightened to 0700 and passes;
+    // any other mode of those two is still refused.
+    @Test func legacyDirectoriesAreTightened() throws {
+        let scratch = ScratchDirectory()
+        let root = scratch.file("keys")
+        try Self.makeTree(root)
+        for directory in [root, root + "/apt"] { #expect(chmod(directory, 0o755) == 0) }
+        #expect(try KeyPermissions.prepare(root) == [root, root + "/apt"])
+        for directory in [root, root + "/apt"] {
+            var status = stat()
+            #expect(stat(directory, &status) == 0 && status.st_mode & 0o777 == 0o700)
+        }
+        #expect(chmod(root + "/apt", 0o775) == 0)
+        #expect(throws: SigningError.self) { try KeyPermissions.prepare(root) }
+    }
+
     // Goal: a symbolic link below the root is refused (it could lead to a directory nobody checked).
     @Test func symbolicLinksAreRefused() throws {
         let scratch = ScratchDirectory()

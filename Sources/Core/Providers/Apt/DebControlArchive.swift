@@ -22,6 +22,8 @@ struct DebControlArchive {
         while let entry = try archive({ () throws(ArchiveError) in try reader.next() }) {
             if !checked { try member.checkDetected(reader) }
             checked = true
+            // dpkg unpacks the control archive (maintainer scripts) into its own directory: nothing may leave it.
+            try archive { () throws(ArchiveError) in try ArchivePathPolicy.check(entry) }
             guard entry.path == "./control" || entry.path == "control" else {
                 try archive { () throws(ArchiveError) in try reader.drainData() }
                 continue

@@ -21,7 +21,8 @@ public struct CoreMetadata: Sendable, Equatable {
     public let body: String?
 
     /// Throws when the file is larger than `bytesMax`, is not UTF-8, has a control character other than tab,
-    /// CR or LF in its headers, has a header line without ':', or lacks Metadata-Version, Name or Version.
+    /// CR or LF in its headers, has a header line without ':', lacks Metadata-Version, Name or Version, or
+    /// repeats one of `singleUseFields`.
     public init(bytes: [UInt8]) throws(PythonPackageError) {
         guard bytes.count <= Self.bytesMax else {
             throw PythonPackageError("metadata is larger than \(Self.bytesMax >> 20) MiB (\(bytes.count) bytes)")
@@ -32,7 +33,14 @@ public struct CoreMetadata: Sendable, Equatable {
         for required in ["Metadata-Version", "Name", "Version"] where value(required)?.isEmpty != false {
             throw PythonPackageError("no \(required) field")
         }
+        // Two answers to "what is this?" would let the index and an installer disagree about the file.
+        for single in Self.singleUseFields where values(single).count > 1 {
+            throw PythonPackageError("the \(single) field appears more than once")
+        }
     }
+
+    /// Fields the core metadata specification allows once; the ones this server reads are among them.
+    static let singleUseFields = ["Metadata-Version", "Name", "Version", "Summary", "Requires-Python", "Description-Content-Type"]
 
     /// Every value of `field` (any case), in file order.
     public func values(_ field: String) -> [String] {

@@ -56,7 +56,13 @@ final class PythonArchive {
         }
         guard let info else { return nil }
         lastPath = info.path
-        return Entry(info: info, components: try Self.components(info.path))
+        // Installers and `pip` building an sdist write every path under their target directory.
+        do {
+            try ArchivePathPolicy.check(info)
+            return Entry(info: info, components: try ArchivePathPolicy.components(of: info.path))
+        } catch {
+            throw PythonPackageError(error.message)
+        }
     }
 
     /// The entry's bytes, refused when it is not a regular file or larger than `maxBytes` (by its header when
@@ -75,18 +81,6 @@ final class PythonArchive {
         do { try reader.drainData() } catch {
             throw PythonPackageError("'\(Self.printable(entry.path))': \(error.message)")
         }
-    }
-
-    /// Installers write every path under the target directory; one that could leave it is refused outright.
-    static func components(_ path: String) throws(PythonPackageError) -> [Substring] {
-        guard !path.hasPrefix("/") else {
-            throw PythonPackageError("the archive holds an absolute path '\(printable(path))'")
-        }
-        let components = path.split(separator: "/").filter { $0 != "." }
-        guard !components.contains("..") else {
-            throw PythonPackageError("the archive holds a path with a '..' component: '\(printable(path))'")
-        }
-        return components
     }
 
     static func printable(_ raw: String) -> String { IdentifierError.printable(raw) }

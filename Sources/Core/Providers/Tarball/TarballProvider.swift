@@ -66,7 +66,8 @@ public struct TarballProvider: PackageProvider {
         }
     }
 
-    /// Reads every entry to the end (so truncation and bad checksums surface) and checks the content's format.
+    /// Reads every entry to the end (so truncation and bad checksums surface), checks the content's format and
+    /// refuses entries unsafe to extract (`ArchivePathPolicy`).
     private func verifyArchive(at path: String, format: TarballFormat) throws(ArchiveError) -> Int {
         var info = stat()
         let compressedSize = stat(path, &info) == 0 ? Int64(info.st_size) : 0
@@ -74,8 +75,9 @@ public struct TarballProvider: PackageProvider {
         let reader = try ArchiveReader(path: path, formats: [.tar, .zip], decompressedBytesMax: budget)
         defer { reader.close() }
         var entries = 0
-        while try reader.next() != nil {
+        while let entry = try reader.next() {
             if entries == 0 { try checkDetected(reader, against: format) }
+            try ArchivePathPolicy.check(entry)
             try reader.drainData()
             entries += 1
         }
