@@ -38,6 +38,7 @@ public enum HTTPExporter {
             api: RepositoryAPI(repositories: repositories, executor: executor, access: access))
         return Application(
             responder: responder,
+            server: .http1(additionalChannelHandlers: [ExpectContinueHandler()]),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "artifactfs"),
             onServerRunning: { channel in
                 let address = channel.localAddress

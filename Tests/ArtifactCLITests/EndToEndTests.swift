@@ -143,6 +143,23 @@ import Glibc
         }
     }
 
+    // Goal: `Expect: 100-continue` (curl -T sends it) is answered with 100 Continue before the body, so the upload
+    // does not wait for curl's one-second fallback; both a refused and an accepted upload get their final answer.
+    @Test func expectContinueIsAnswered() async throws {
+        let binary = try Self.binary()
+        let work = try Workspace()
+        defer { work.remove() }
+        let tarball = try await work.tarball("cont-1.0.tar.gz", seed: 3)
+        let garbage = try work.write("garbage-1.0.tar.gz", Array(repeating: 7, count: 4096))
+        try await Self.withServer(binary, work) { server in
+            for (file, status) in [(garbage, "400"), (tarball, "201")] {
+                let put = try await run(["-sv", "-o", "/dev/null", "-H", "Expect: 100-continue", "-T", file,
+                                         "\(server.url)/tar/c/\(URL(fileURLWithPath: file).lastPathComponent)"], executable: Tools.curl)
+                #expect(put.stderr.contains("< HTTP/1.1 100 Continue") && put.stderr.contains("< HTTP/1.1 \(status)"), "\(put.stderr)")
+            }
+        }
+    }
+
     // Goal: SIGTERM stops a serving process cleanly: exit status 0, "stopped" logged, the port closed.
     @Test func sigtermStopsCleanly() async throws {
         let binary = try Self.binary()
