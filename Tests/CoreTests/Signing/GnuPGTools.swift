@@ -105,21 +105,3 @@ enum GnuPGTools {
         Fixtures.eventually(within: seconds, condition)
     }
 }
-
-/// Runs test bodies that block (gpg, gpgv, key generation) on threads of their own, so they do not starve the
-/// cooperative pool that other suites' timing tests need. The task stays the same, so the current test is known.
-/// A thread per job: dispatch queues would share the pool's few threads (one per core) on Linux.
-final class BlockingTaskExecutor: TaskExecutor {
-    static let shared = BlockingTaskExecutor()
-
-    func enqueue(_ job: consuming ExecutorJob) {
-        let job = UnownedJob(job)
-        let executor = asUnownedTaskExecutor()
-        Thread { job.runSynchronously(on: executor) }.start()
-    }
-}
-
-/// Runs `body` on `BlockingTaskExecutor`.
-func offCooperativePool<T>(_ body: () throws -> T) async throws -> T {
-    try await withTaskExecutorPreference(BlockingTaskExecutor.shared) { try body() }
-}
