@@ -71,7 +71,8 @@ private struct CrashTrial {
         for upload in uploads {
             let answer = try await put(upload.file, to: upload.url)
             if answer.code == 201 { succeeded.append(upload); continue }
-            #expect(answer.code == 0, "\(upload.name): HTTP \(answer.code) \(answer.body)")
+            // No final answer: the connection died (after `100 Continue`, curl reports 100).
+            #expect(answer.code < 200, "\(upload.name): HTTP \(answer.code) \(answer.body)")
             inFlight = upload
             break
         }
