@@ -73,6 +73,20 @@ struct ModelHarness {
         #expect(h.errno { _ = try h.fs.lookup(parent: h.repo, name: "bad-1.0.tar.gz") } == ENOENT)
     }
 
+    // Goal: reopening a rejected file through an inode the kernel still caches is ESTALE (the kernel then looks the
+    // name up again and creates a new file), never a handle whose writes nothing would ingest. Found by
+    // MountModelTests under load: close() returned 0 and the bytes were gone.
+    @Test func reopeningARejectedFileIsStale() throws {
+        let h = try ModelHarness()
+        let (attributes, opened) = try h.fs.create(parent: h.repo, name: "bad-1.0.tar.gz", permissions: 0o644)
+        _ = try Array("text".utf8).withUnsafeBytes { try h.fs.write(handle: opened.handle, bytes: $0, offset: 0) }
+        #expect(h.errno { try h.fs.flush(handle: opened.handle) } == EINVAL)
+        h.fs.release(handle: opened.handle)
+        #expect(h.errno { _ = try h.fs.open(attributes.inode, flags: O_WRONLY | O_TRUNC) } == ESTALE)
+        // The name is free: a new create works and is ingested.
+        try h.copy(try Fixtures.archive("z"), as: "bad-1.0.tar.gz")
+    }
+
     // Goal: the same name with different bytes is EEXIST; the same bytes again succeed.
     @Test func overwritePolicy() throws {
         let h = try ModelHarness()

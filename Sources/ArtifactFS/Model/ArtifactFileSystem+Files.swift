@@ -70,6 +70,10 @@ extension ArtifactFileSystem {
         let writing = (flags & O_ACCMODE) != O_RDONLY
         let truncate = (flags & O_TRUNC) != 0
         if let staged = stagedSnapshot(inode), staged.ingestedAs == nil {
+            // A staged file no longer under its name (rejected, discarded or unlinked) can still be reached through
+            // a dentry the kernel cached. Writing it would be lost without an error, since nothing ingests an
+            // unlinked file. ESTALE makes the kernel look the name up again and, with O_CREAT, create a new file.
+            guard staged.linked else { throw ErrnoError(ESTALE) }
             return try state.withLock { s throws -> OpenedFile in
                 guard s.staged[inode] != nil else { throw ArtifactError.notFound(staged.name) }
                 if truncate && writing { try s.staged[inode]!.file.truncate(to: 0); s.staged[inode]!.dirty = true }
