@@ -53,6 +53,7 @@ let package = Package(
             providers: [.apt(["liblzma-dev"])]
         ),
         .target(name: "CLinux", path: "Sources/CLinux"),
+        .systemLibrary(name: "CLibFuzzer", path: "Sources/CLibFuzzer"),
         .target(
             name: "Core",
             dependencies: [
@@ -109,7 +110,7 @@ let package = Package(
         ),
         // Parser fuzz targets (docs/FUZZING.md); `artifactfs-fuzz` is libFuzzer's harness when built with -DFUZZING.
         .target(name: "ArtifactFuzzing", dependencies: ["Core", "ArtifactHTTP"], swiftSettings: strict),
-        .executableTarget(name: "ArtifactFuzz", dependencies: ["ArtifactFuzzing"], swiftSettings: strict),
+        .executableTarget(name: "ArtifactFuzz", dependencies: ["ArtifactFuzzing", "CLibFuzzer"], swiftSettings: strict),
         .testTarget(name: "CoreTests", dependencies: ["Core", "CoreTesting"], swiftSettings: strict),
         .testTarget(name: "ArtifactFSTests", dependencies: ["ArtifactFS", "Core", "CoreTesting"], swiftSettings: strict),
         .testTarget(

@@ -1,6 +1,7 @@
-// The libFuzzer entry point, compiled only with -DFUZZING (libFuzzer's runtime then supplies `main`).
+// The libFuzzer entry points, compiled only with -DFUZZING (and linked with libFuzzer by -sanitize=fuzzer).
 #if FUZZING
 import ArtifactFuzzing
+import CLibFuzzer
 import Foundation
 
 /// Read once: libFuzzer calls the entry point millions of times, and the target never changes in a run.
@@ -17,5 +18,14 @@ private let selectedTarget: FuzzTarget = {
 public func fuzzTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     selectedTarget.run(data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
     return 0
+}
+
+/// SwiftPM links every executable with `main` aliased to `<module>_main`, which would clash with the `main`
+/// libFuzzer brings; defining that name and handing over to libFuzzer's driver works whichever `main` wins.
+@_cdecl("ArtifactFuzz_main")
+public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var argc = argc
+    var argv = argv
+    return LLVMFuzzerRunDriver(&argc, &argv) { data, size in fuzzTestOneInput(data, size) }
 }
 #endif
