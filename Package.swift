@@ -10,6 +10,7 @@ let package = Package(
     products: [
         .executable(name: "artifactfs", targets: ["ArtifactCLI"]),
         .executable(name: "artifactfs-bench", targets: ["ArtifactBench"]),
+        .executable(name: "artifactfs-fuzz", targets: ["ArtifactFuzz"]),
         .library(name: "Core", targets: ["Core"]),
     ],
     dependencies: [
@@ -52,6 +53,7 @@ let package = Package(
             providers: [.apt(["liblzma-dev"])]
         ),
         .target(name: "CLinux", path: "Sources/CLinux"),
+        .systemLibrary(name: "CLibFuzzer", path: "Sources/CLibFuzzer"),
         .target(
             name: "Core",
             dependencies: [
@@ -106,6 +108,9 @@ let package = Package(
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
+        // Parser fuzz targets (docs/FUZZING.md); `artifactfs-fuzz` is libFuzzer's harness when built with -DFUZZING.
+        .target(name: "ArtifactFuzzing", dependencies: ["Core", "ArtifactHTTP"], swiftSettings: strict),
+        .executableTarget(name: "ArtifactFuzz", dependencies: ["ArtifactFuzzing", "CLibFuzzer"], swiftSettings: strict),
         .testTarget(name: "CoreTests", dependencies: ["Core", "CoreTesting"], swiftSettings: strict),
         .testTarget(name: "ArtifactFSTests", dependencies: ["ArtifactFS", "Core", "CoreTesting"], swiftSettings: strict),
         .testTarget(
@@ -116,6 +121,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .testTarget(name: "ArtifactFuzzingTests", dependencies: ["ArtifactFuzzing"], swiftSettings: strict),
         .testTarget(
             name: "ArtifactCLITests",
             dependencies: ["ArtifactCLI", "ArtifactClient", "Core", "CoreTesting"],

@@ -49,6 +49,20 @@ import Testing
         #expect(paragraph["Description"] == "x\n y")
     }
 
+    // Goal: whitespace is trimmed and ':' found by code point, as dpkg does on bytes. Found by fuzzing (a space
+    // before U+200D ZERO WIDTH JOINER stayed in the value): trimming went by grapheme cluster, where a space
+    // followed by a joiner or combining mark, or preceded by a prepended mark (U+0600), is no space.
+    @Test func trimsByCodePoint() throws {
+        let text = "Zwj: \u{200D}x\nLead: \u{301}x\nTrail: x\u{600} \nColon:\u{301}v\nMore: a\n b\u{600} \n"
+        let paragraph = try Deb822Paragraph.parseSingle(Array(text.utf8))
+        #expect(paragraph["Zwj"] == "\u{200D}x")
+        #expect(paragraph["Lead"] == "\u{301}x")
+        #expect(paragraph["Trail"] == "x\u{600}")
+        #expect(paragraph["Colon"] == "\u{301}v")
+        #expect(paragraph["More"] == "a\n b\u{600}")
+        #expect(try Deb822Paragraph.parseSingle(Array(paragraph.rendered().utf8)) == paragraph)
+    }
+
     static let refused: [(String, Int?, String)] = [
         ("Package a\n", 1, "no ':'"),
         (" leading\nPackage: a\n", 1, "continuation line before any field"),

@@ -35,6 +35,12 @@ extension PyPITests {
             #expect(try WheelFilename("demo-1.0-1-py3-none-any.whl").pythonTags == ["py3"])
         }
 
+        // Goal: tag sets split on every '.' code point, even one a combining mark follows (found by fuzzing).
+        @Test func splitsByCodePoint() throws {
+            let name = try WheelFilename("demo-1.0-py3-none-any.\u{301}x.whl")
+            #expect(name.platformTags == ["any", "\u{301}x"])
+        }
+
         // Goal: old spellings of the distribution are kept as written and compare by their normalized name.
         @Test func keepsOldDistributionSpellings() throws {
             let django = try WheelFilename("Django-4.2-py3-none-any.whl")
@@ -51,6 +57,10 @@ extension PyPITests {
             ("demo-1.0-py3-none-any", "must end in .whl"), ("demo-1.0-x1-py3-none-any.whl", "must start with a digit"),
             (".demo-1.0-py3-none-any.whl", "invalid project name"), ("demo-1.0-py2..py3-none-any.whl", "empty tag"),
             ("de__mo-1.0-py3-none-any.whl", "'__'"), (".whl", "found 1"),
+            // Found by fuzzing: '-' after a prepended mark (U+0600), or before a combining mark, was no separator
+            // while the name was split by grapheme cluster, so a tag held a '-'.
+            ("demo-1.0-py3-none-any\u{600}-x.whl", "build tag 'py3' must start with a digit"),
+            ("demo-1.0-1-py3-none-any-\u{301}.whl", "found 7"),
         ]
 
         // Goal: each malformed name is refused, and the message quotes the file name and the broken rule.

@@ -25,7 +25,7 @@ enum Deb822Parser {
                 continue
             } else if line.first == space || line.first == tab {
                 guard builder.pendingName != nil else { throw Deb822Error(line: number, "continuation line before any field") }
-                builder.pendingValue += "\n" + trimmedTrailing(text)
+                builder.pendingValue += "\n" + trimmedTrailing(Substring(text).unicodeScalars)
             } else {
                 try builder.startField(try parseField(text, number: number), line: number)
             }
@@ -79,25 +79,28 @@ enum Deb822Parser {
         return text
     }
 
+    /// Works on code points, as dpkg works on bytes: a combining mark after ':' or a space must not hide it
+    /// inside one grapheme cluster (which left such spaces untrimmed, found by fuzzing).
     private static func parseField(_ text: String, number: Int) throws(Deb822Error) -> Deb822Field {
-        guard let colon = text.firstIndex(of: ":") else {
+        let scalars = Substring(text).unicodeScalars
+        guard let colon = scalars.firstIndex(of: ":") else {
             throw Deb822Error(line: number, "expected 'Name: value' but the line has no ':'")
         }
-        let name = String(text[..<colon])
+        let name = String(scalars[..<colon])
         if let problem = Deb822Paragraph.nameProblem(name) { throw Deb822Error(line: number, problem) }
-        let value = text[text.index(after: colon)...].drop { $0 == " " || $0 == "\t" }
-        return Deb822Field(name: name, value: trimmedTrailing(Substring(value)))
+        let value = scalars[scalars.index(after: colon)...].drop { $0 == " " || $0 == "\t" }
+        return Deb822Field(name: name, value: trimmedTrailing(value))
     }
 
     private static func isBlank(_ line: ArraySlice<UInt8>) -> Bool {
         line.allSatisfy { $0 == space || $0 == tab }
     }
 
-    private static func trimmedTrailing<S: StringProtocol>(_ text: S) -> String {
-        var end = text.endIndex
-        while end > text.startIndex, case let before = text.index(before: end), text[before] == " " || text[before] == "\t" {
+    private static func trimmedTrailing(_ scalars: Substring.UnicodeScalarView) -> String {
+        var end = scalars.endIndex
+        while end > scalars.startIndex, case let before = scalars.index(before: end), scalars[before] == " " || scalars[before] == "\t" {
             end = before
         }
-        return String(text[..<end])
+        return String(scalars[..<end])
     }
 }

@@ -21,13 +21,19 @@ public struct PEP440Version: Hashable, Comparable, Sendable, CustomStringConvert
     /// (case, a leading `v`, `-`/`_`/`.` separators, alternative labels, implicit numbers, surrounding whitespace).
     public init(_ raw: String) throws(PythonPackageError) {
         let parts = try PEP440Parser.parse(raw)
+        let normalized = Self.render(parts, release: parts.release)
+        // Normalizing can lengthen (`1-1` is `1.post1`): refused here, the normalized text always parses back.
+        guard normalized.utf8.count <= Self.bytesMax else {
+            throw PythonPackageError("invalid version '\(IdentifierError.printable(raw))': its normalized form must be at most "
+                + "\(Self.bytesMax) bytes")
+        }
         epoch = parts.epoch
         release = parts.release
         pre = parts.pre
         post = parts.post
         dev = parts.dev
         local = parts.local
-        normalized = Self.render(parts, release: parts.release)
+        self.normalized = normalized
         identity = Self.render(parts, release: Self.droppingTrailingZeros(parts.release))
     }
 

@@ -26,7 +26,7 @@ public struct WheelFilename: Sendable, Equatable {
             PythonPackageError("invalid wheel file name '\(IdentifierError.printable(filename))': \(reason)")
         }
         guard filename.hasSuffix(".whl") else { throw fail("it must end in .whl") }
-        let parts = filename.dropLast(4).split(separator: "-", omittingEmptySubsequences: false).map(String.init)
+        let parts = Self.split(filename.dropLast(4), on: "-")
         guard parts.count == 5 || parts.count == 6 else {
             throw fail("expected 5 or 6 parts separated by '-' ({distribution}-{version}(-{build tag})?-{python tag}-{abi tag}-"
                 + "{platform tag}), found \(parts.count)")
@@ -41,7 +41,7 @@ public struct WheelFilename: Sendable, Equatable {
                 throw fail("the build tag '\(IdentifierError.printable(parts[2]))' must start with a digit")
             }
         }
-        let tags = parts.suffix(3).map { $0.split(separator: ".", omittingEmptySubsequences: false).map(String.init) }
+        let tags = parts.suffix(3).map { Self.split(Substring($0), on: ".") }
         guard !tags.joined().contains(where: \.isEmpty) else { throw fail("a compressed tag set has an empty tag") }
         distribution = parts[0]
         version = parts[1]
@@ -50,5 +50,11 @@ public struct WheelFilename: Sendable, Equatable {
         pythonTags = tags[0]
         abiTags = tags[1]
         platformTags = tags[2]
+    }
+
+    /// Splits on every `separator` code point, as pip does: split by grapheme cluster, a '-' or '.' that a
+    /// combining mark follows (or a prepended mark precedes) was no separator (found by fuzzing).
+    private static func split(_ text: Substring, on separator: Unicode.Scalar) -> [String] {
+        text.unicodeScalars.split(separator: separator, omittingEmptySubsequences: false).map(String.init)
     }
 }
