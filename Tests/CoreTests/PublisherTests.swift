@@ -27,6 +27,22 @@ import Testing
         #expect(elapsed < .seconds(1))
     }
 
+    // Goal: a clean stop runs the publishes still waiting for their delay (and reports success), so stopping right
+    // after an ingest never leaves the indexes behind the catalogue; a failing one is reported.
+    @Test func stopRunsOwedPublishes() throws {
+        let calls = Calls()
+        let publisher = Publisher(quietDelay: .seconds(60), maxDelay: .seconds(120), logger: Logger(label: "t")) { calls.record($0) }
+        publisher.schedule(7)
+        publisher.schedule(8)
+        #expect(publisher.stopAfterPendingPublishes())
+        #expect(Set(calls.times.withLock { $0.map(\.0) }) == [7, 8])
+        let failing = Publisher(quietDelay: .seconds(60), maxDelay: .seconds(120), logger: Logger(label: "t")) { _ in
+            throw CocoaError(.fileWriteUnknown)
+        }
+        failing.schedule(9)
+        #expect(!failing.stopAfterPendingPublishes())
+    }
+
     // Goal: a steady stream of changes is published at least every maxDelay, not postponed forever.
     // The changes come from a plain thread: with two cores, Task.sleep can oversleep by seconds while other
     // suites occupy the cooperative pool, which would turn the burst into a few isolated changes.
