@@ -19,19 +19,12 @@ struct MountModelTests {
             let contents = [try await m.work.tarball("one.tar.gz", seed: 1), try await m.work.tarball("two.tar.gz", seed: 2),
                             try await m.work.tarball("three.tar.gz", seed: 3)].map { try! Workspace.bytes(at: $0) }
             let root = m.mount + "/tar"
-            let (mismatches, unreportedRefusals) = try await offCooperativePool {
+            let mismatches = try await offCooperativePool {
                 var runner = ModelRunner(root: root, contents: contents + [Array("not an archive".utf8)], seed: seed)
                 runner.model.repositories["r"] = [:]   // Mounted.start made it
-                return (try runner.run(steps: steps), runner.unreportedRefusals)
+                return try runner.run(steps: steps)
             }
             #expect(mismatches.isEmpty, "seed \(seed) (ARTIFACTFS_MODEL_SEED=\(seed) to replay):\n\(mismatches.prefix(10).joined(separator: "\n"))")
-            // Open bug, seen twice in CI-like runs under heavy load and never reproduced without it: close() returned
-            // 0 for a write that was refused (nothing was stored; the tree still matched the model, checked above).
-            if !unreportedRefusals.isEmpty {
-                withKnownIssue("close() returned 0 for a refused write (intermittent, under load)", isIntermittent: true) {
-                    Issue.record("seed \(seed): \(unreportedRefusals.joined(separator: "; "))")
-                }
-            }
             // The published index agrees with the model once the last publish ran.
             for (repository, files) in try await offCooperativePool({ ModelRunner.currentModel(root) }) where !files.isEmpty {
                 let expected = files.keys.sorted()
@@ -60,8 +53,6 @@ struct ModelRunner {
     var model = TreeModel()
     var random: SplitMix64
     var mismatches: [String] = []
-    /// Writes whose close() succeeded although the model refuses them and nothing was stored (the known issue).
-    var unreportedRefusals: [String] = []
 
     /// Valid names (two with the same name and version), an invalid one, and repositories to create.
     static let names = ["a-1.0.tar.gz", "a-1.0.tgz", "b-2.0.tar.gz", "c-0.1.tar.gz", "d-3.tar.gz", "noversion.tar.gz"]
@@ -93,11 +84,7 @@ struct ModelRunner {
             let bytes = contents[content]
             let ok = Self.write(root + "/\(repository)/\(name)", bytes)
             let expected = expectWrite(repository, name, bytes, valid: content < contents.count - 1)
-            if ok && !expected && Self.currentModel(root)[repository]?[name] == model.repositories[repository]?[name] {
-                unreportedRefusals.append("write \(repository)/\(name) (content \(content))")
-            } else {
-                check(ok == expected, "write \(repository)/\(name) (content \(content)): \(ok ? "succeeded" : "failed"), model says \(expected)")
-            }
+            check(ok == expected, "write \(repository)/\(name) (content \(content)): \(ok ? "succeeded" : "failed"), model says \(expected)")
             if ok && expected { model.repositories[repository]?[name] = bytes }
             return "write \(repository)/\(name) content \(content)"
         case 4, 5:

@@ -1,4 +1,5 @@
 // The mount with real tools: ls, stat, cat, cp, rsync, rm, mkdir/rmdir against a live server, compared with HTTP.
+import CoreTesting
 import Foundation
 import Testing
 
@@ -183,6 +184,42 @@ struct MountTests {
             try await m.shell("cp \(try await m.work.tarball("other.tar.gz", seed: 3)) \(m.repo)/good-1.0.tar.gz", expectFailure: true)
             try await m.shell("cmp \(good) \(m.repo)/good-1.0.tar.gz")
         }
+    }
+
+    // Goal: a child that inherited the descriptor (any fork while the file is open) closes it first; that close
+    // must not ingest what the parent is still writing, and the parent's own close still reports the outcome.
+    @Test func closeInAnInheritingChildDoesNotIngest() async throws {
+        try await Self.withMount { m in
+            let good = try Workspace.bytes(at: try await m.work.tarball("inherit.tar.gz", seed: 4))
+            let repo = m.repo
+            let (goodClosed, badClosed) = try await offCooperativePool { () -> (Int32, Int32) in
+                let half = good.count / 2
+                let goodClose = Self.writeWithChildInBetween(repo + "/inherited-1.0.tar.gz", Array(good[..<half]), Array(good[half...]))
+                let badClose = Self.writeWithChildInBetween(repo + "/garbage-1.0.tar.gz", Array("not a tarball\n".utf8), [])
+                return (goodClose, badClose)
+            }
+            #expect(goodClosed == 0, "close of the complete file failed: errno \(goodClosed)\n\(m.server.log.text)")
+            #expect(try Workspace.bytes(at: repo + "/inherited-1.0.tar.gz") == good)
+            #expect(badClosed == EINVAL, "close of a refused file must fail with EINVAL, got errno \(badClosed)")
+            #expect(!FileManager.default.fileExists(atPath: repo + "/garbage-1.0.tar.gz"))
+        }
+    }
+
+    /// open, write `first`, let a child inherit the descriptor and exit (its close comes first), write `rest`,
+    /// close: returns 0 or close's errno.
+    static func writeWithChildInBetween(_ path: String, _ first: [UInt8], _ rest: [UInt8]) -> Int32 {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { return errno }
+        _ = first.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        var child: pid_t = 0
+        let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/true"), nil]
+        defer { argv.forEach { free($0) } }
+        if posix_spawn(&child, "/bin/true", nil, nil, argv, environ) == 0 {
+            var status: Int32 = 0
+            waitpid(child, &status, 0)
+        }
+        _ = rest.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        return close(fd) == 0 ? 0 : errno
     }
 
     // Goal: rsync -a of a directory ingests every file, and a second run transfers nothing.

@@ -87,6 +87,26 @@ struct ModelHarness {
         try h.copy(try Fixtures.archive("z"), as: "bad-1.0.tar.gz")
     }
 
+    // Goal: only a close by the process that opened the file ingests it. A forked child closes its inherited
+    // descriptor first; ingesting then stored or refused a half-written file while the parent's close said 0.
+    @Test func onlyTheOpenersCloseIngests() throws {
+        let h = try ModelHarness()
+        let archive = try Fixtures.archive("z")
+        let (_, opened) = try h.fs.create(parent: h.repo, name: "forked-1.0.tar.gz", permissions: 0o644, opener: 100)
+        _ = try archive[..<10].withUnsafeBytes { try h.fs.write(handle: opened.handle, bytes: $0, offset: 0) }
+        try h.fs.flush(handle: opened.handle, closer: 200)   // the child: nothing happens
+        #expect(try h.fs.lookup(parent: h.repo, name: "forked-1.0.tar.gz").size == 10, "still staged")
+        _ = try archive[10...].withUnsafeBytes { try h.fs.write(handle: opened.handle, bytes: $0, offset: 10) }
+        try h.fs.flush(handle: opened.handle, closer: 100)
+        h.fs.release(handle: opened.handle)
+        #expect(try h.fs.lookup(parent: h.repo, name: "forked-1.0.tar.gz").size == Int64(archive.count))
+
+        let (_, refused) = try h.fs.create(parent: h.repo, name: "refused-1.0.tar.gz", permissions: 0o644, opener: 100)
+        _ = try Array("text".utf8).withUnsafeBytes { try h.fs.write(handle: refused.handle, bytes: $0, offset: 0) }
+        try h.fs.flush(handle: refused.handle, closer: 200)
+        #expect(h.errno { try h.fs.flush(handle: refused.handle, closer: 100) } == EINVAL)
+    }
+
     // Goal: the same name with different bytes is EEXIST; the same bytes again succeed.
     @Test func overwritePolicy() throws {
         let h = try ModelHarness()

@@ -86,7 +86,8 @@ enum FuseOperations {
         ops.open = { req, ino, fi in
             let flags = cfs_fi_flags(fi)
             FuseOperations.reply(req, "open") { fs in
-                let opened = try fs.open(ino, flags: flags)
+                let writing = flags & O_ACCMODE != O_RDONLY  // only writers need their process (a /proc read)
+                let opened = try fs.open(ino, flags: flags, opener: writing ? FuseCaller.process(of: req) : nil)
                 cfs_fi_set_fh(fi, opened.handle)
                 cfs_fi_set_direct_io(fi, opened.directIO ? 1 : 0)
                 cfs_fi_set_keep_cache(fi, opened.keepCache ? 1 : 0)
@@ -96,7 +97,8 @@ enum FuseOperations {
         ops.create = { req, parent, name, mode, fi in
             let name = String(cString: name!)
             FuseOperations.reply(req, "create") { fs in
-                let (attributes, opened) = try fs.create(parent: parent, name: name, permissions: UInt16(mode & 0o7777))
+                let (attributes, opened) = try fs.create(parent: parent, name: name, permissions: UInt16(mode & 0o7777),
+                                                         opener: FuseCaller.process(of: req))
                 cfs_fi_set_fh(fi, opened.handle)
                 var entry = FuseAttributes.entry(attributes)
                 if fuse_reply_create(req, &entry, fi) != 0 { fs.release(handle: opened.handle) }
@@ -118,7 +120,10 @@ enum FuseOperations {
         }
         ops.flush = { req, _, fi in
             let handle = cfs_fi_fh(fi)
-            FuseOperations.reply(req, "flush") { fs in try fs.flush(handle: handle); fuse_reply_err(req, 0) }
+            FuseOperations.reply(req, "flush") { fs in
+                try fs.flush(handle: handle, closer: FuseCaller.process(of: req))
+                fuse_reply_err(req, 0)
+            }
         }
         ops.release = { req, _, fi in
             FuseSession.from(req).fileSystem.release(handle: cfs_fi_fh(fi))

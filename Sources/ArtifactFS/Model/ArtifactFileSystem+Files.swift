@@ -5,13 +5,13 @@ import Foundation
 extension ArtifactFileSystem {
     // MARK: - Create
 
-    /// `create`: a new staged file in a drop directory, opened for writing.
-    public func create(parent: UInt64, name: String, permissions: UInt16) throws -> (NodeAttributes, OpenedFile) {
+    /// `create`: a new staged file in a drop directory, opened for writing by process `opener` (when known).
+    public func create(parent: UInt64, name: String, permissions: UInt16, opener: Int32? = nil) throws -> (NodeAttributes, OpenedFile) {
         let inode = try stage(parent: parent, name: name, permissions: permissions, lookups: 1)
         let handle = state.withLock { s -> UInt64 in
             s.staged[inode]!.openHandles += 1
             s.staged[inode]!.writers += 1
-            return Self.addHandle(&s, .staged(inode, writable: true))
+            return Self.addHandle(&s, .staged(inode, writable: true, opener: opener))
         }
         let attributes = try getattr(inode)
         return (attributes, OpenedFile(handle: handle, directIO: false, keepCache: false))
@@ -64,9 +64,10 @@ extension ArtifactFileSystem {
 
     // MARK: - Open, read, write
 
-    /// `open`. Writing a stored package starts a replacement (staged under the same name): it ends as
-    /// "unchanged" when the bytes are the same, or as a conflict unless the repository allows overwrite.
-    public func open(_ inode: UInt64, flags: Int32) throws -> OpenedFile {
+    /// `open` by process `opener` (when known). Writing a stored package starts a replacement (staged under the
+    /// same name): it ends as "unchanged" when the bytes are the same, or as a conflict unless the repository
+    /// allows overwrite.
+    public func open(_ inode: UInt64, flags: Int32, opener: Int32? = nil) throws -> OpenedFile {
         let writing = (flags & O_ACCMODE) != O_RDONLY
         let truncate = (flags & O_TRUNC) != 0
         if let staged = stagedSnapshot(inode), staged.ingestedAs == nil {
@@ -80,7 +81,7 @@ extension ArtifactFileSystem {
                 s.staged[inode]!.openHandles += 1
                 if writing { s.staged[inode]!.writers += 1 }
                 // direct_io: the bytes change while the file is open, so the page cache must not serve old ones.
-                return OpenedFile(handle: Self.addHandle(&s, .staged(inode, writable: writing)), directIO: true, keepCache: false)
+                return OpenedFile(handle: Self.addHandle(&s, .staged(inode, writable: writing, opener: opener)), directIO: true, keepCache: false)
             }
         }
         let id = stagedSnapshot(inode)?.ingestedAs ?? NodeID(inode)
@@ -88,14 +89,14 @@ extension ArtifactFileSystem {
         if entry.isDirectory { throw ErrnoError(EISDIR) }
         if writing {
             guard entry.kind == .package else { throw ArtifactError.readOnly(entry.name) }
-            return try openForReplacement(entry, truncate: truncate)
+            return try openForReplacement(entry, truncate: truncate, opener: opener)
         }
         let reader = try tree.open(entry)
         let handle = state.withLock { Self.addHandle(&$0, .blob(reader)) }
         return OpenedFile(handle: handle, directIO: entry.kind == .generatedFile, keepCache: entry.kind == .package)
     }
 
-    private func openForReplacement(_ entry: TreeEntry, truncate: Bool) throws -> OpenedFile {
+    private func openForReplacement(_ entry: TreeEntry, truncate: Bool, opener: Int32?) throws -> OpenedFile {
         guard let parent = entry.parentID, let package = try repositories.metadata.package(id: entry.id) else {
             throw ArtifactError.notFound(entry.name)
         }
@@ -112,7 +113,7 @@ extension ArtifactFileSystem {
             if let old = s.stagedByName[NameKey(parent: parent, name: entry.name)] { s.staged[old]?.linked = false }
             s.staged[inode] = node
             s.stagedByName[NameKey(parent: parent, name: entry.name)] = inode
-            return OpenedFile(handle: Self.addHandle(&s, .staged(inode, writable: true)), directIO: false, keepCache: false)
+            return OpenedFile(handle: Self.addHandle(&s, .staged(inode, writable: true, opener: opener)), directIO: false, keepCache: false)
         }
     }
 
@@ -121,7 +122,7 @@ extension ArtifactFileSystem {
         switch try openHandle(handle) {
         case .blob(let reader):
             return try reader.read(at: offset, count: size)
-        case .staged(let inode, _):
+        case .staged(let inode, _, _):
             guard let node = stagedSnapshot(inode) else { throw ArtifactError.notFound("inode \(inode)") }
             var bytes = [UInt8](repeating: 0, count: size)
             let n = try bytes.withUnsafeMutableBytes { try node.file.read(into: $0, at: offset) }
@@ -132,7 +133,7 @@ extension ArtifactFileSystem {
 
     /// `write` into a staged file.
     public func write(handle: UInt64, bytes: UnsafeRawBufferPointer, offset: Int64) throws -> Int {
-        guard case .staged(let inode, writable: true) = try openHandle(handle), let node = stagedSnapshot(inode) else {
+        guard case .staged(let inode, writable: true, _) = try openHandle(handle), let node = stagedSnapshot(inode) else {
             throw ErrnoError(EBADF)
         }
         if node.ingestedAs != nil { throw ArtifactError.readOnly(node.name) }
@@ -143,13 +144,18 @@ extension ArtifactFileSystem {
 
     // MARK: - Close
 
-    /// `flush` (every close): when the last writer closes a changed, non-empty file under a final name, it is
-    /// ingested now, so the error reaches close(). Closing a reader, or one of several writers, ingests nothing.
-    /// An empty file waits for release: a shell redirection (`> file`) opens, dup2s and closes the first
-    /// descriptor before any byte is written, and that close must not ingest (and reject) an empty file.
-    public func flush(handle: UInt64) throws {
-        guard case .staged(let inode, writable: true) = try openHandle(handle), isLastWriter(inode),
+    /// `flush` (every close, by process `closer` when known): when the last writer closes a changed, non-empty
+    /// file under a final name, it is ingested now, so the error reaches close(). Closing a reader, or one of
+    /// several writers, ingests nothing. An empty file waits for release: a shell redirection (`> file`) opens,
+    /// dup2s and closes the first descriptor before any byte is written, and that close must not ingest (and
+    /// reject) an empty file. A close by another process than the opener ingests nothing either: a child that
+    /// inherited the descriptor through fork closes it first, often before the parent finished writing, and
+    /// ingesting then would reject (or store) a partial file while the parent's close reported success.
+    /// `closer` is evaluated only for such a file (it reads /proc).
+    public func flush(handle: UInt64, closer: @autoclosure () -> Int32? = nil) throws {
+        guard case .staged(let inode, writable: true, let opener) = try openHandle(handle), isLastWriter(inode),
               (stagedSnapshot(inode)?.file.size ?? 0) > 0 else { return }
+        if let opener, let closer = closer(), closer != opener { return }
         try ingestIfNeeded(inode)
     }
 
@@ -164,7 +170,7 @@ extension ArtifactFileSystem {
         switch removed {
         case .blob(let reader):
             reader.close()
-        case .staged(let inode, let writable):
+        case .staged(let inode, let writable, _):
             let lastWriter = state.withLock { s -> Bool in
                 guard writable, s.staged[inode] != nil else { return false }
                 s.staged[inode]!.writers -= 1
@@ -186,7 +192,7 @@ extension ArtifactFileSystem {
 
     /// `fsync`: ingest if needed, then publish the repository's indexes now.
     public func fsync(handle: UInt64) throws {
-        guard case .staged(let inode, writable: true) = try openHandle(handle), isLastWriter(inode) else { return }
+        guard case .staged(let inode, writable: true, _) = try openHandle(handle), isLastWriter(inode) else { return }
         try ingestIfNeeded(inode)
         if let package = stagedSnapshot(inode)?.ingestedAs, let record = try repositories.metadata.package(id: package) {
             try repositories.publishNow(repositoryID: record.repositoryID)

@@ -32,6 +32,7 @@ struct StagedNode {
 enum OpenHandle {
     /// A stored blob (package or generated file), read as it was when opened.
     case blob(any BlobReader)
-    /// A staged inode; only writable handles ingest when they close.
-    case staged(UInt64, writable: Bool)
+    /// A staged inode; only writable handles ingest when they close, and only on a close by `opener`, the
+    /// process that opened it (nil: unknown, any close counts).
+    case staged(UInt64, writable: Bool, opener: Int32?)
 }
