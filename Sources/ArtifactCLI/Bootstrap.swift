@@ -61,7 +61,7 @@ struct Bootstrap {
         }
         let spool = try Spool(directory: dataDirectory + "/spool", earlyUploads: blobs as? any EarlyUploading)
         keys = try GPGKeyStore(root: dataDirectory + "/keys/apt", expiresAfterSeconds: keyExpirySeconds)
-        repositories = Repositories(metadata: metadata, blobs: blobs, spool: spool,
+        repositories = Repositories(metadata: metadata, blobs: MeteredBlobStore(blobs), spool: spool,
                                     providers: [TarballProvider(), AptProvider(keys: keys, configuration: apt), PyPIProvider()], logger: logger)
         executor = BlockingExecutor(threadCount: 8)
     }

@@ -47,6 +47,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = Bootstrap.makeLogger("artifactfs")
+        let metrics = OperationsSupport.bootstrapMetrics()  // first: metrics made before it would record nowhere
         let address = try ListenAddress(resolvedListen)
         let dataDirectory = data.resolved
         let bootstrap = try Bootstrap(dataDirectory: dataDirectory, s3: try data.s3Location(), apt: try aptConfiguration(address),
@@ -56,7 +57,9 @@ struct ServeCommand: AsyncParsableCommand {
         let access = try accessSummary(bootstrap, logger: logger)
         let session = try mountIfWanted(bootstrap, logger: logger)
         defer { session?.unmount() }
-        let configuration = HTTPExporter.Configuration(host: address.host, port: address.port, uploadToken: resolvedToken)
+        let configuration = HTTPExporter.Configuration(host: address.host, port: address.port, uploadToken: resolvedToken,
+                                                       metricsRegistry: metrics,
+                                                       readinessChecks: OperationsSupport.mountChecks(session))
         let app = HTTPExporter.application(
             repositories: bootstrap.repositories, executor: bootstrap.executor, configuration: configuration, logger: logger
         ) { host, port in

@@ -3,6 +3,7 @@ import Core
 import Hummingbird
 import Logging
 import NIOCore
+import Prometheus
 
 /// The HTTP exporter's configuration and application factory.
 public enum HTTPExporter {
@@ -16,12 +17,19 @@ public enum HTTPExporter {
         public var uploadToken: String?
         /// Largest upload accepted, in bytes.
         public var uploadBytesMax: Int64
+        /// The registry swift-metrics was bootstrapped with; `/metrics` renders it (404 without one).
+        public var metricsRegistry: PrometheusCollectorRegistry?
+        /// Checks `/readyz` runs besides the catalogue and the blob store (the mount, when there is one).
+        public var readinessChecks: [ReadinessCheck]
 
-        public init(host: String = "127.0.0.1", port: Int = 8080, uploadToken: String? = nil, uploadBytesMax: Int64 = 64 << 30) {
+        public init(host: String = "127.0.0.1", port: Int = 8080, uploadToken: String? = nil, uploadBytesMax: Int64 = 64 << 30,
+                    metricsRegistry: PrometheusCollectorRegistry? = nil, readinessChecks: [ReadinessCheck] = []) {
             self.host = host
             self.port = port
             self.uploadToken = uploadToken
             self.uploadBytesMax = uploadBytesMax
+            self.metricsRegistry = metricsRegistry
+            self.readinessChecks = readinessChecks
         }
     }
 
@@ -35,7 +43,9 @@ public enum HTTPExporter {
             files: TreeFileServer(repositories: repositories, executor: executor, access: access),
             uploads: UploadHandlers(repositories: repositories, executor: executor, access: access,
                                     uploadBytesMax: configuration.uploadBytesMax),
-            api: RepositoryAPI(repositories: repositories, executor: executor, access: access))
+            api: RepositoryAPI(repositories: repositories, executor: executor, access: access),
+            health: HealthEndpoints(probe: ReadinessProbe(checks: ReadinessProbe.storageChecks(repositories) + configuration.readinessChecks)),
+            metrics: configuration.metricsRegistry.map { MetricsEndpoint(registry: $0, repositories: repositories, executor: executor) })
         return Application(
             responder: responder,
             server: .http1(additionalChannelHandlers: [ExpectContinueHandler()]),

@@ -126,6 +126,7 @@ enum FuseOperations {
             }
         }
         ops.release = { req, _, fi in
+            FuseMetrics.count("release")
             FuseSession.from(req).fileSystem.release(handle: cfs_fi_fh(fi))
             fuse_reply_err(req, 0)
         }
@@ -159,10 +160,12 @@ enum FuseOperations {
     /// Runs one operation against the model; any error becomes `fuse_reply_err` with `Errno.of`.
     static func reply(_ req: fuse_req_t?, _ op: String, _ body: (ArtifactFileSystem) throws -> Void) {
         let session = FuseSession.from(req)
+        FuseMetrics.count(op)
         do {
             try body(session.fileSystem)
         } catch {
             let code = Errno.of(error)
+            FuseMetrics.countError(op, code)
             if code == EIO { session.logger.error("operation failed", metadata: ["fuse.op": "\(op)", "error": "\(error)"]) }
             else { session.logger.debug("operation refused", metadata: ["fuse.op": "\(op)", "errno": "\(code)", "error": "\(error)"]) }
             fuse_reply_err(req, code)

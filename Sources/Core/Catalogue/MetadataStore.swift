@@ -11,6 +11,9 @@ public protocol MetadataStore: Sendable {
     /// directory (its lock). Cheap: no I/O, callable from any thread.
     var changeCount: UInt64 { get }
 
+    /// Repositories, packages and bytes per provider, and the database's size (metrics, readiness).
+    func statistics() throws -> CatalogueStatistics
+
     // MARK: Repositories
     /// Creates a repository and its directory node; throws `ArtifactError.alreadyExists`. A private repository
     /// is private from its first commit, so no anonymous read can slip in before a flag is set.

@@ -60,7 +60,7 @@ extension Repositories {
             }
             report.orphansDeleted = try report.orphans.filter { try !blobs.contains($0) }.count
         }
-        if let s3 = blobs as? S3BlobStore {
+        if let s3 = ((blobs as? MeteredBlobStore)?.base ?? blobs) as? S3BlobStore {
             // Run with no server writing to the bucket: an upload in progress elsewhere looks the same.
             let uploads = try s3.incompleteUploads()
             report.incompleteUploads = uploads.count

@@ -46,6 +46,7 @@ extension Repositories {
             }
             results += try recordImported(accepted, into: target)
         }
+        for result in results { Self.countImported(result, provider: target.repository.provider) }
         try publishNow(repositoryID: target.repository.id)
         return results
     }
@@ -110,6 +111,17 @@ extension Repositories {
                 }
             }
         }
+    }
+
+    /// Imports count as ingests (without a duration: files of a batch are validated and stored together).
+    private static func countImported(_ result: ImportResult, provider: ProviderKind) {
+        let outcome: String
+        switch result.outcome {
+        case .stored: outcome = "stored"
+        case .unchanged: outcome = "unchanged"
+        case .rejected(let error): outcome = ArtifactMetrics.outcome(of: error)
+        }
+        ArtifactMetrics.countIngest(provider: provider, outcome: outcome)
     }
 
     private static func replacedDigests(_ results: [PackageInsertResult]) -> [SHA256Digest] {

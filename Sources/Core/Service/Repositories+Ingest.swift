@@ -10,14 +10,17 @@ extension Repositories {
     public func ingest(_ staged: StagedFile, into target: DropTarget, filename rawName: String,
                        declared: DeclaredIdentity? = nil) throws(ArtifactError) -> IngestOutcome {
         defer { staged.discard() }
+        let started = ContinuousClock.now
         do {
             let outcome = try ingestStaged(staged, into: target, filename: rawName, declared: declared)
+            ArtifactMetrics.recordIngest(provider: target.repository.provider, outcome: outcome.created ? "stored" : "unchanged", since: started)
             logger.info(outcome.created ? "package stored" : "package unchanged", metadata: [
                 "repo.name": "\(target.repository.name)", "file.name": "\(outcome.package.filename)",
                 "file.sha256": "\(outcome.package.digests.sha256)", "file.size": "\(outcome.package.digests.size)",
             ])
             return outcome
         } catch {
+            ArtifactMetrics.recordIngest(provider: target.repository.provider, outcome: ArtifactMetrics.outcome(of: error), since: started)
             logger.warning("package rejected", metadata: [
                 "repo.name": "\(target.repository.name)", "file.name": "\(IdentifierError.printable(rawName))",
                 "reason": "\(error)",

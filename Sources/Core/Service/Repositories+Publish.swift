@@ -15,6 +15,18 @@ extension Repositories {
     /// Writes all index blobs first, then commits the generation: readers see the old or the new set, never a mix.
     func publish(repositoryID: NodeID) throws {
         guard let repository = try metadata.repository(id: repositoryID) else { return }
+        let started = ContinuousClock.now
+        do {
+            try publish(repository)
+            ArtifactMetrics.recordPublish(provider: repository.provider, succeeded: true, since: started)
+        } catch {
+            ArtifactMetrics.recordPublish(provider: repository.provider, succeeded: false, since: started)
+            throw error
+        }
+    }
+
+    private func publish(_ repository: RepositoryRecord) throws {
+        let repositoryID = repository.id
         let provider = try provider(repository.provider)
         let now = Date()
         let clock = ContinuousClock()

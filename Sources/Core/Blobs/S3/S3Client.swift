@@ -2,6 +2,7 @@
 import CCurl
 import Foundation
 import Logging
+import Metrics
 
 /// One S3 operation. `key` nil addresses the bucket itself.
 struct S3Request {
@@ -68,6 +69,7 @@ final class S3Client: Sendable {
     /// Sleeps before the next attempt, or throws when the policy allows no more.
     private func pause(after attempt: Int, started: ContinuousClock.Instant, _ failure: String, _ request: S3Request)
         throws(BlobStoreError) {
+        Counter(label: ArtifactMetrics.s3RequestFailures, dimensions: [("method", request.method)]).increment()
         let delay = configuration.retry.delay(before: attempt)
         let elapsed = ContinuousClock.now - started
         guard attempt <= configuration.retry.retriesMax, elapsed + delay <= configuration.retry.window else {
