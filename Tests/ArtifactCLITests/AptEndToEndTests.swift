@@ -372,6 +372,65 @@ import Testing
         _ = try await server.stop()
     }
 
+    // Goal: the same import against a running server: every valid file stored, rejected ones listed with reasons,
+    // exit status 1, exactly one publish for the whole import, apt reads the result; a second run changes nothing
+    // and publishes nothing; on a terminal the progress line shows files, bytes, rate and ETA.
+    @Test func bulkImportIntoARunningServer() async throws {
+        let binary = try EndToEndTests.binary()
+        let work = try Workspace()
+        defer { work.remove() }
+        let debs = DebBuilder(work: work)
+        let pool = work.path("pool")
+        try FileManager.default.createDirectory(atPath: pool + "/m/main", withIntermediateDirectories: true)
+        for index in 0..<12 {
+            let deb = try await debs.build("live\(index)", "2.\(index)", index % 3 == 0 ? "all" : "amd64")
+            try FileManager.default.moveItem(atPath: deb, toPath: pool + "/m/main/" + URL(fileURLWithPath: deb).lastPathComponent)
+        }
+        try work.write("pool/broken.deb", Array("!<arch>\ngarbage".utf8))
+        try work.write("pool/m/empty.deb", [])
+        let server = try await ServerProcess.start(binary: binary, dataDirectory: work.path("data"))
+        do {
+            _ = try await run(["repo", "create", "--server", server.url, "--provider", "apt", "live"], executable: binary)
+            let published = #"artifactfs_publishes_total{provider="apt",outcome="published"}"#
+            let before = try await Scrape(server.url).value(published)
+            let arguments = ["import", "--server", server.url, "--provider", "apt", "--repo", "live", "--dist", "stable", pool]
+            let first = try await run(arguments, executable: binary)
+            #expect(first.status == 1, "\(first.stdout)\n\(first.stderr)")
+            #expect(first.stdout.contains("12 stored, 0 unchanged, 2 rejected"), "\(first.stdout)")
+            #expect(first.stdout.contains("rejected \(pool)/broken.deb: HTTP 400:"), "\(first.stdout)")
+            #expect(first.stdout.contains("rejected \(pool)/m/empty.deb: HTTP 400:"), "\(first.stdout)")
+            #expect(try await Scrape(server.url).value(published) - before == 1, "one publish for the whole import")
+            let packages = try await fetchText(server.url + "/apt/live/dists/stable/main/binary-amd64/Packages")
+            #expect(try deb822Paragraphs(packages).compactMap { $0["Package"] }.count == 12)
+            let keyring = work.path("live.gpg")
+            try await fetch(server.url + "/apt/live/keyring.gpg", to: keyring)
+            let apt = try IsolatedApt(work)
+            try apt.writeSource("deb [signed-by=\(keyring)] \(server.url)/apt/live stable main")
+            let update = try await apt.aptGet(["update"])
+            #expect(update.status == 0 && !update.stderr.contains("W:"), "apt-get update: \(update.stderr)")
+            let download = try await apt.aptGet(["download", "live1", "live3"])
+            #expect(download.status == 0, "apt-get download: \(download.stderr)")
+
+            let again = try await run(arguments, executable: binary)
+            #expect(again.stdout.contains("0 stored, 12 unchanged, 2 rejected"), "\(again.stdout)")
+            #expect(try await Scrape(server.url).value(published) - before == 1, "nothing new, nothing published")
+
+            // A terminal (script(1) gives the command a pty): the progress line is drawn.
+            let command = ([binary] + arguments).map { "'\($0)'" }.joined(separator: " ")
+            let terminal = try await run(["-qec", command, "/dev/null"], executable: "/usr/bin/script")
+            for part in ["14/14 files", "MB/s", "ETA", "[####################]"] {
+                #expect(terminal.stdout.contains(part), "progress line lacks \(part): \(terminal.stdout.debugDescription)")
+            }
+            let local = try await run(["import", "--data", work.path("data"), "--provider", "apt", "--repo", "live", "--dist", "stable", pool],
+                                      executable: binary)
+            #expect(local.status != 0 && local.stderr.contains("--server"), "\(local.stderr)")
+        } catch {
+            server.forceKill()
+            throw error
+        }
+        _ = try await server.stop()
+    }
+
     // MARK: - Checks
 
     /// gpgv accepts InRelease and Release.gpg + Release with only `keyring` trusted.

@@ -27,6 +27,27 @@ import Testing
         #expect(elapsed < .seconds(1))
     }
 
+    // Goal: uploads marked "publish later" (a bulk import) wait for the long delay, each one pushing it back, and
+    // are still published when nobody asks (an importer that died); an ordinary upload meanwhile publishes soon.
+    @Test func deferredPublishWaitsAndStillHappens() async throws {
+        let calls = Calls()
+        let publisher = Publisher(quietDelay: .milliseconds(20), maxDelay: .milliseconds(100), logger: Logger(label: "t")) { calls.record($0) }
+        defer { publisher.stop() }
+        let start = ContinuousClock.now
+        publisher.scheduleLater(7, delay: .milliseconds(400))
+        try await Task.sleep(for: .milliseconds(200))
+        let last = publisher.scheduleLater(7, delay: .milliseconds(400))
+        #expect(calls.count == 0)
+        #expect(await publisher.waitUntilPublished(7, ticket: last, timeout: .seconds(60)))
+        let elapsed = try #require(calls.times.withLock { $0.first?.1 }) - start
+        #expect(elapsed >= .milliseconds(590), "the second request pushed the publish back")
+        #expect(calls.count == 1)
+
+        publisher.scheduleLater(8, delay: .seconds(60))
+        let soon = publisher.schedule(8)
+        #expect(await publisher.waitUntilPublished(8, ticket: soon, timeout: .seconds(30)))
+    }
+
     // Goal: a clean stop runs the publishes still waiting for their delay (and reports success), so stopping right
     // after an ingest never leaves the indexes behind the catalogue; a failing one is reported.
     @Test func stopRunsOwedPublishes() throws {

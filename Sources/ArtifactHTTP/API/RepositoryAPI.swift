@@ -67,6 +67,12 @@ struct YankResponse: Codable, Sendable {
     let published: Bool
 }
 
+/// Answer of `POST /api/<provider>/<repo>/publish`.
+struct PublishResponse: Codable, Sendable {
+    let published: Bool
+    let generation: Int64?
+}
+
 /// `/api/…` routes.
 struct RepositoryAPI: Sendable {
     let repositories: Repositories
@@ -137,6 +143,16 @@ struct RepositoryAPI: Sendable {
             let bytes = Array(buffer: body)
             let summary = try await executor.run { try repositories.importSigningKey(name, bytes: bytes) }
             return try jsonResponse(summary)
+        case (.post, 3) where components[2] == "publish":
+            // The end of a bulk import that uploaded with ?publish=later: one publish, now, for the whole import.
+            let (kind, name) = try UploadHandlers.repository(components)
+            try caller.require(.write(RepositoryKey(kind, name)))
+            let generation = try await executor.run { () throws -> Int64? in
+                guard let record = try repositories.repository(kind, name) else { throw ArtifactError.notFound("repository \(kind)/\(name)") }
+                try repositories.publishNow(repositoryID: record.id)
+                return try repositories.metadata.currentGeneration(repositoryID: record.id)?.id
+            }
+            return try jsonResponse(PublishResponse(published: true, generation: generation))
         case (.post, 3) where components[2] == "yank" || components[2] == "unyank":
             let (kind, name) = try UploadHandlers.repository(components)
             try caller.require(.write(RepositoryKey(kind, name)))

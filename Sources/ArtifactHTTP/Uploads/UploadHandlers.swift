@@ -39,12 +39,23 @@ struct UploadHandlers: Sendable {
         try caller.require(.write(RepositoryKey(kind, name)))
         let directory = Array(components[2..<(components.count - 1)])
         let filename = components.last!
+        let publish = try Self.publishTiming(request)  // before staging: a refusal must leave nothing in the spool
         let repositories = self.repositories
         let target = try await executor.run { try repositories.dropTarget(kind, name, directory: directory, create: true) }
         let provider = try repositories.provider(kind)
         let staged = try await BodyStager.stage(request.body, spool: repositories.spool, digestKinds: provider.digestKinds,
                                                 executor: executor, uploadBytesMax: uploadBytesMax)
-        return try await ingest(staged, into: target, filename: filename, declared: nil)
+        return try await ingest(staged, into: target, filename: filename, declared: nil, publish: publish)
+    }
+
+    /// `?publish=later` (bulk imports, which end with `POST /api/<provider>/<repo>/publish`): answer as soon as the
+    /// package is stored, and publish only after a quiet period, instead of waiting for a publish per file.
+    static func publishTiming(_ request: Request) throws -> PublishTiming {
+        switch request.uri.queryParameters["publish"].map(String.init) {
+        case nil, "soon": return .soon
+        case "later": return .later
+        case let other?: throw HTTPFailure(.badRequest, "publish must be 'soon' or 'later' (got '\(IdentifierError.printable(other))')")
+        }
     }
 
     /// `POST /addpkg?provider=P&reponame=R[&name=N&version=V&dist=D&component=C]` with the file in field `f`.
@@ -100,10 +111,13 @@ struct UploadHandlers: Sendable {
         }
     }
 
-    func ingest(_ staged: StagedFile, into target: DropTarget, filename: String, declared: DeclaredIdentity?) async throws -> Response {
+    func ingest(_ staged: StagedFile, into target: DropTarget, filename: String, declared: DeclaredIdentity?,
+                publish: PublishTiming = .soon) async throws -> Response {
         let repositories = self.repositories
-        let outcome = try await executor.run { try repositories.ingest(staged, into: target, filename: filename, declared: declared) }
-        let published = outcome.created
+        let outcome = try await executor.run {
+            try repositories.ingest(staged, into: target, filename: filename, declared: declared, publish: publish)
+        }
+        let published = outcome.created && publish == .later ? false : outcome.created
             ? await repositories.publisher.waitUntilPublished(target.repository.id, ticket: outcome.publishTicket)
             : true
         let package = outcome.package

@@ -13,6 +13,8 @@ public final class Publisher: Sendable {
         var firstRequest: ContinuousClock.Instant
         var due: ContinuousClock.Instant
         var ticket: UInt64
+        /// Asked for by `scheduleLater`: a later `schedule` makes it an ordinary, soon publish.
+        var deferred = false
     }
 
     private struct State {
@@ -49,12 +51,34 @@ public final class Publisher: Sendable {
         let ticket = state.withLock { s -> UInt64 in
             let ticket = s.nextTicket
             s.nextTicket += 1
-            if var p = s.pending[repository] {
+            if var p = s.pending[repository], !p.deferred {
                 p.due = min(now + quietDelay, p.firstRequest + maxDelay)
                 p.ticket = ticket
                 s.pending[repository] = p
             } else {
                 s.pending[repository] = Pending(firstRequest: now, due: now + quietDelay, ticket: ticket)
+            }
+            return ticket
+        }
+        wakeup.signal()
+        return ticket
+    }
+
+    /// Asks for a publish `delay` after the last such request (a bulk import that publishes once at its end with
+    /// `publishNow`): if the importer dies on the way, its packages are still published within `delay`. A publish
+    /// already due sooner stays due.
+    @discardableResult
+    public func scheduleLater(_ repository: NodeID, delay: Duration) -> UInt64 {
+        let now = ContinuousClock.now
+        let ticket = state.withLock { s -> UInt64 in
+            let ticket = s.nextTicket
+            s.nextTicket += 1
+            if var p = s.pending[repository] {
+                if p.deferred { p.due = now + delay }
+                p.ticket = ticket
+                s.pending[repository] = p
+            } else {
+                s.pending[repository] = Pending(firstRequest: now, due: now + delay, ticket: ticket, deferred: true)
             }
             return ticket
         }

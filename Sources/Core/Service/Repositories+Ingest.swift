@@ -2,17 +2,24 @@
 import Foundation
 import Logging
 
+/// When an ingest's repository is published: `soon` (debounced, the default), or `later`, for bulk imports
+/// that publish once at their end.
+public enum PublishTiming: Sendable {
+    case soon, later
+}
+
 extension Repositories {
     /// Ingests a finished staged file under `filename` into `target`. On success the package is durable
     /// (blob flushed, row committed) and a publish is scheduled. On failure nothing is recorded, the staged
     /// file is discarded and the error says why (`.invalidPackage`, `.invalidName`, `.conflict`, `.outOfSpace`,
     /// `.storageUnavailable`). Identical bytes under an existing name succeed with `created == false`.
+    /// `publish: .later` (bulk imports over HTTP) waits `deferredPublishDelay` instead of publishing soon.
     public func ingest(_ staged: StagedFile, into target: DropTarget, filename rawName: String,
-                       declared: DeclaredIdentity? = nil) throws(ArtifactError) -> IngestOutcome {
+                       declared: DeclaredIdentity? = nil, publish: PublishTiming = .soon) throws(ArtifactError) -> IngestOutcome {
         defer { staged.discard() }
         let started = ContinuousClock.now
         do {
-            let outcome = try ingestStaged(staged, into: target, filename: rawName, declared: declared)
+            let outcome = try ingestStaged(staged, into: target, filename: rawName, declared: declared, publish: publish)
             ArtifactMetrics.recordIngest(provider: target.repository.provider, outcome: outcome.created ? "stored" : "unchanged", since: started)
             logger.info(outcome.created ? "package stored" : "package unchanged", metadata: [
                 "repo.name": "\(target.repository.name)", "file.name": "\(outcome.package.filename)",
@@ -30,7 +37,7 @@ extension Repositories {
     }
 
     private func ingestStaged(_ staged: StagedFile, into target: DropTarget, filename rawName: String,
-                              declared: DeclaredIdentity?) throws(ArtifactError) -> IngestOutcome {
+                              declared: DeclaredIdentity?, publish: PublishTiming) throws(ArtifactError) -> IngestOutcome {
         let filename: Filename
         do { filename = try Filename(rawName) } catch { throw .invalidName(error) }
         let provider = try provider(target.repository.provider)
@@ -70,7 +77,11 @@ extension Repositories {
             return IngestOutcome(package: record, created: false, publishTicket: 0)
         case .inserted(let record, let replaced):
             if let replaced { deleteOrphans([replaced.digests.sha256] + replaced.sidecarDigests) }
-            return IngestOutcome(package: record, created: true, publishTicket: publisher.schedule(target.repository.id))
+            let ticket = switch publish {
+            case .soon: publisher.schedule(target.repository.id)
+            case .later: publisher.scheduleLater(target.repository.id, delay: configuration.deferredPublishDelay)
+            }
+            return IngestOutcome(package: record, created: true, publishTicket: ticket)
         }
     }
 

@@ -37,6 +37,9 @@ public final class Repositories: Sendable {
         /// Short: bursts also coalesce while a publish runs, and apt clients wait for the signed result.
         public var publishQuietDelay: Duration = .milliseconds(50)
         public var publishMaxDelay: Duration = .milliseconds(600)
+        /// How long after the last upload marked "publish later" its repository is published anyway (an import
+        /// that died before asking for its one publish).
+        public var deferredPublishDelay: Duration = .seconds(30)
         public init() {}
     }
 
