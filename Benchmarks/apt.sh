@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # apt benchmark: artifactfs against reprepro, measured in this run on the same generated .debs.
 #   1. bulk ingest of COUNT small .debs into one dist (stable/main, amd64); the goal is judged on
-#      `artifactfs import` (one command with every file, like `reprepro includedeb`):
+#      `artifactfs import` (one command with every file, like `reprepro includedeb`), also through a running
+#      server (`import --server`):
 #        reprepro: `reprepro -b R includedeb stable *.deb` (xargs batches; includedeb exports and signs at the end);
 #        artifactfs: `cp -t MNT/apt/bench/pool/stable/main` of all files, one stream and 4 parallel streams,
 #        timed until the last cp returns and until the served Packages lists all COUNT packages;
@@ -277,6 +278,14 @@ af_import=$(secs "$t0" "$(now)")
 echo "   bulk, artifactfs import (one command, ends with the signed publish): ${af_import} s ($(tail -1 "$S/import.out"))"
 grep -q "${COUNT} stored, 0 unchanged, 0 rejected" "$S/import.out" || echo "   WARNING: import did not store every file: $(cat "$S/import.out")"
 kill_agents
+# The same import against a running server (uploads with ?publish=later, then one publish; signed when it returns).
+start_server af-import-server
+t0=$(now)
+"$BIN" import --server "$BASE" --provider apt --repo imported --dist stable "$S/debs" > "$S/import-server.out" 2> "$S/import-server.log"
+af_import_server=$(secs "$t0" "$(now)")
+echo "   bulk, artifactfs import --server (running server, 4 uploads in flight, one publish): ${af_import_server} s ($(tail -1 "$S/import-server.out"))"
+grep -q "${COUNT} stored, 0 unchanged, 0 rejected" "$S/import-server.out" || echo "   WARNING: import --server did not store every file: $(cat "$S/import-server.out")"
+stop_server; server_notes af-import-server; kill_agents
 if [ "$FUSE" = 1 ]; then
     start_server af-par4
     bulk_mount 4; af_cp4=$BULK_CP; af_pub4=$BULK_PUB
@@ -324,6 +333,7 @@ row() { printf '%-44s %10s %12s\n' "$@"; }
 row "bulk" "seconds" "ms/package"
 row "reprepro includedeb (${rp_calls} call(s), incl. export)" "$rp_bulk" "$(per_pkg_ms "$rp_bulk")"
 row "artifactfs import (incl. publish)" "$af_import" "$(per_pkg_ms "$af_import")"
+row "artifactfs import --server (incl. publish)" "$af_import_server" "$(per_pkg_ms "$af_import_server")"
 if [ "$FUSE" = 1 ]; then
     row "artifactfs cp, 1 stream: cp returned" "$af_cp1" "$(per_pkg_ms "$af_cp1")"
     row "artifactfs cp, 1 stream: indexes list all" "$af_pub1" "$(per_pkg_ms "$af_pub1")"
@@ -348,6 +358,7 @@ r_bulk=$(ratio "$rp_bulk" "$bulk_ref")
 echo "ratio bulk reprepro/artifactfs ($bulk_what)  = ${r_bulk}x"
 r_import=$(ratio "$rp_bulk" "$af_import")
 echo "ratio bulk reprepro includedeb / artifactfs import          = ${r_import}x   goal >= 1: $(goal "$r_import" ">=" 1)"
+echo "ratio bulk reprepro includedeb / artifactfs import --server = $(ratio "$rp_bulk" "$af_import_server")x"
 p50_rp=$(pct 50 "${rp_upd[@]}"); p50_af=$(pct 50 "${upd[@]}"); p90_af=$(pct 90 "${upd[@]}")
 r_upd=$(ratio "$p50_rp" "$p50_af")
 [ "$FUSE" = 1 ] && echo "ratio single update p50 reprepro/artifactfs (HTTP PUT)       = $(ratio "$p50_rp" "$(pct 50 "${af_upd_put[@]}")")x"
