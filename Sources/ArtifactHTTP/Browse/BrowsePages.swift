@@ -10,10 +10,12 @@ import NIOCore
 struct BrowsePages: Sendable {
     let catalogue: BrowseCatalogue
     let executor: BlockingExecutor
+    let views: RepositoryViewCache
 
     init(repositories: Repositories, executor: BlockingExecutor) {
         catalogue = BrowseCatalogue(repositories: repositories)
         self.executor = executor
+        views = RepositoryViewCache(metadata: repositories.metadata)
     }
 
     /// What `?view=` asks for: the default page of the path, a package page, or the plain directory listing.
@@ -32,13 +34,21 @@ struct BrowsePages: Sendable {
 
     func repositoryPage(_ entry: TreeEntry, request: Request, caller: Caller) async throws -> Response {
         if request.method == .head { return Self.htmlResponse(nil) }
-        let catalogue = self.catalogue, id = entry.id
-        let view = try await executor.run { try catalogue.repository(id: id) }
+        let view = try await repositoryView(entry.id)
         let target = Self.target(view.record, dists: view.dists, request: request, caller: caller)
         let example = view.rows.first?.name
         let page = RepositoryPage(view: view, query: BrowseQuery(query: request.uri.query),
                                   instructions: .repository(target, examplePackage: example))
         return Self.htmlResponse(page.render())
+    }
+
+    /// The repository's rows: from the cache while the catalogue is unchanged, else read on the executor.
+    private func repositoryView(_ id: NodeID) async throws -> BrowseCatalogue.RepositoryView {
+        if let cached = views.lookup(id) { return cached }
+        let tag = views.tag(), catalogue = self.catalogue
+        let view = try await executor.run { try catalogue.repository(id: id) }
+        views.store(view, for: id, tag: tag)
+        return view
     }
 
     func packagePage(_ entry: TreeEntry, request: Request, caller: Caller) async throws -> Response {

@@ -36,8 +36,8 @@ enum BrowseStyle {
         td.num{text-align:right;white-space:nowrap}td.time{white-space:nowrap}
         code,pre{font-family:ui-monospace,"SFMono-Regular",Menlo,Consolas,monospace;font-size:.85rem}
         td.sha code{display:inline-block;max-width:11em;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;vertical-align:bottom}
-        pre{background:#f4f6f8;border:1px solid #e4e8ec;border-radius:4px;padding:.6rem .8rem;overflow-x:auto;white-space:pre-wrap;word-break:break-all}
-        .cmd{position:relative}.cmd button{position:absolute;top:.3rem;right:.3rem;font-size:.75rem}
+        pre{background:#f4f6f8;border:1px solid #e4e8ec;border-radius:4px;padding:.6rem .8rem;overflow-x:auto;white-space:pre-wrap;overflow-wrap:anywhere}
+        .cmd{position:relative}.cmd pre{white-space:pre;padding-right:4rem}.cmd button{position:absolute;top:.3rem;right:.3rem;font-size:.75rem}
         form.filter{margin:.8rem 0;display:flex;gap:.5rem;align-items:center}
         form.filter input[type=search]{flex:0 1 24rem;padding:.3rem .5rem;font:inherit}
         .pages{margin:.8rem 0;display:flex;gap:1rem}
