@@ -41,7 +41,8 @@ struct BrowseEndToEndTests {
             let aptText = Self.text(apt)
             #expect(aptText.contains("evil-pkg"), "DOM:\n\(apt)")
             #expect(aptText.contains("deb [signed-by=/etc/apt/keyrings/artifactfs-deb.gpg] \(server.url)/apt/deb stable main"))
-            #expect(aptText.contains("curl -fsSL \(server.url)/apt/deb/keyring.gpg | sudo tee /etc/apt/keyrings/artifactfs-deb.gpg"))
+            #expect(aptText.contains("curl -fsSL \(server.url)/apt/deb/keyring.gpg |\n    sudo tee /etc/apt/keyrings/artifactfs-deb.gpg"))
+            try await Self.runAptLines(aptText, work)
 
             let debText = Self.text(debPackage)
             #expect(debText.contains(#"x<b>"e'&.deb"#), "the hostile file name shows as text; DOM:\n\(debPackage)")
@@ -61,6 +62,22 @@ struct BrowseEndToEndTests {
                 #expect(!dom.contains("<script>document.body") && !dom.contains("<img src=\"x\""), "hostile markup reached the DOM")
             }
         }
+    }
+
+    /// Runs the page's "by hand" apt commands against a scratch apt (`/etc/apt` moved, no sudo), then `apt-get
+    /// update`: it succeeds only if the keyring, the signed-by path and the source line are right for this server.
+    static func runAptLines(_ pageText: String, _ work: Workspace) async throws {
+        let apt = try IsolatedApt(work)
+        try apt.writeSource("")
+        let start = try #require(pageText.range(of: "# or by hand:\n"))
+        let end = try #require(pageText.range(of: "sudo apt-get update\n", range: start.upperBound..<pageText.endIndex))
+        let script = String(pageText[start.upperBound..<end.lowerBound])
+            .replacingOccurrences(of: "sudo ", with: "").replacingOccurrences(of: "/etc/apt/", with: apt.root + "/etc/")
+        let setup = try await run(["-eu", "-c", script], executable: "/bin/sh")
+        #expect(setup.status == 0, "the page's apt lines failed:\n\(script)\n\(setup.stderr)")
+        let update = try await apt.aptGet(["update"])
+        #expect(update.status == 0 && !update.stderr.contains("NO_PUBKEY") && !update.stderr.contains("W: "),
+                "apt-get update with the page's lines: \(update.stdout)\n\(update.stderr)")
     }
 
     /// A wheel from Benchmarks/make-python-dists.py with the given Summary.

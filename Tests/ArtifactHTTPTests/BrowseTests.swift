@@ -65,7 +65,7 @@ import Testing
     // Goal: apt lines use signed-by with the repository's keyring and name the dist and its components.
     @Test func aptUsesSignedBy() {
         let text = Self.text(.repository(Self.target(.apt, isPrivate: false), examplePackage: nil))
-        #expect(text.contains("curl -fsSL http://pkgs.example:8080/apt/r1/keyring.gpg | sudo tee /etc/apt/keyrings/artifactfs-r1.gpg"))
+        #expect(text.contains("curl -fsSL http://pkgs.example:8080/apt/r1/keyring.gpg |\n    sudo tee /etc/apt/keyrings/artifactfs-r1.gpg"))
         #expect(text.contains("deb [signed-by=/etc/apt/keyrings/artifactfs-r1.gpg] http://pkgs.example:8080/apt/r1 stable main extra"))
         #expect(text.contains("http://pkgs.example:8080/apt/r1/dists/stable/install | sudo sh -s -- http://pkgs.example:8080"))
         #expect(!text.contains("TOKEN"))

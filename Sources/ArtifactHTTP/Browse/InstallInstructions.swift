@@ -73,13 +73,14 @@ struct InstallInstructions: Sendable, Equatable {
             commands += "# or by hand:\n"
         }
         commands += "sudo install -d -m 0755 /etc/apt/keyrings\n"
-        commands += "curl -fsSL \(target.curlAuth)\(target.repositoryURL)/keyring.gpg | sudo tee \(keyring) >/dev/null\n"
+        // Long lines end in `|` and go on indented: the shell continues a pipeline after a trailing pipe.
+        commands += "curl -fsSL \(target.curlAuth)\(target.repositoryURL)/keyring.gpg |\n    sudo tee \(keyring) >/dev/null\n"
         if target.isPrivate {
             let auth = "/etc/apt/auth.conf.d/artifactfs-\(target.repository).conf"
-            commands += "echo \"machine \(target.repositoryURL) login __token__ password $TOKEN\" | sudo tee \(auth) >/dev/null\n"
+            commands += "echo \"machine \(target.repositoryURL) login __token__ password $TOKEN\" |\n    sudo tee \(auth) >/dev/null\n"
             commands += "sudo chmod 0600 \(auth)\n"
         }
-        commands += "echo '\(source)' | sudo tee \(list)\n"
+        commands += "echo '\(source)' |\n    sudo tee \(list)\n"
         commands += "sudo apt-get update\n"
         return Block(title: "apt: dist \(dist)", commands: commands)
     }
