@@ -107,11 +107,17 @@ import Testing
 }
 
 @Suite struct BrowsePageTests {
-    static func upload(_ client: some TestClientProtocol, _ names: [String], repository: String = "r1") async throws {
+    /// Uploads a tarball under each name and returns their SHA-256s (a fixture's bytes carry the time it was made).
+    @discardableResult
+    static func upload(_ client: some TestClientProtocol, _ names: [String], repository: String = "r1") async throws -> [String] {
+        var digests: [String] = []
         for (index, name) in names.enumerated() {
-            let put = try await client.put("/tar/\(repository)/\(name)", try Fixtures.tarGz(seed: 500 + UInt64(index)))
+            let bytes = try Fixtures.tarGz(seed: 500 + UInt64(index))
+            let put = try await client.put("/tar/\(repository)/\(name)", bytes)
             #expect(put.status == .created, "PUT \(name)")
+            digests.append(SHA256Digest(of: bytes).hex)
         }
+        return digests
     }
 
     /// The file names of the table's rows in page order (each row starts with a link to `<file>?view=package`).
@@ -127,7 +133,7 @@ import Testing
     // Goal: the repository page lists every package with its columns and install lines; the plain listing stays.
     @Test func repositoryPageListsPackages() async throws {
         try await TestServer.run { _, client in
-            try await Self.upload(client, ["tool-1.0.tar.gz"])
+            let digests = try await Self.upload(client, ["tool-1.0.tar.gz"])
             let page = try await client.get("/tar/r1/")
             #expect(page.status == .ok)
             #expect(page.headers[.contentType] == "text/html; charset=utf-8")
@@ -135,7 +141,7 @@ import Testing
             let html = page.text
             #expect(html.contains("<a href=\"tool-1.0.tar.gz?view=package\">tool</a>"))
             #expect(html.contains("<td>1.0</td><td>tar.gz</td>"))
-            #expect(html.contains(SHA256Digest(of: try Fixtures.tarGz(seed: 500)).hex))
+            #expect(html.contains("<code title=\"\(digests[0])\">\(digests[0])</code>"))
             #expect(html.contains("/tar/r1/SHA256SUMS | sha256sum -c --ignore-missing"))
             let plain = try await client.get("/tar/r1/?view=files")
             #expect(plain.text.contains("Index of /tar/r1/") && plain.text.contains("SHA256SUMS"))
