@@ -64,16 +64,39 @@ struct BrowseEndToEndTests {
         }
     }
 
-    /// Runs the page's "by hand" apt commands against a scratch apt (`/etc/apt` moved, no sudo), then `apt-get
-    /// update`: it succeeds only if the keyring, the signed-by path and the source line are right for this server.
-    static func runAptLines(_ pageText: String, _ work: Workspace) async throws {
+    // Goal: a private apt repository's page (read with a token) gives lines that set apt up with the keyring and
+    // auth.conf.d credentials, and apt-get update then verifies the repository.
+    @Test func privateAptLinesWork() async throws {
+        let binary = try EndToEndTests.binary()
+        let work = try Workspace()
+        defer { work.remove() }
+        let deb = try await DebBuilder(work: work).build("secret-tool", "1.0-1", "amd64")
+        let admin = try await AccessEndToEndTests.addToken(binary, work.path("data"), "admin")
+        try await EndToEndTests.withServer(binary, work) { server in
+            let created = try await run(["repo", "create", "--server", server.url, "--provider", "apt", "--private", "priv", "--token", admin],
+                                        executable: binary)
+            #expect(created.status == 0, "\(created.stderr)")
+            let answer = try await ArtifactCLITests.put(deb, to: "\(server.url)/apt/priv/pool/stable/main/secret-tool_1.0-1_amd64.deb", token: admin)
+            #expect(answer.code == 201, "\(answer.body)")
+            let page = try await run(["-sf", "-H", "Authorization: Bearer \(admin)", "\(server.url)/apt/priv/"], executable: Tools.curl)
+            #expect(page.status == 0)
+            #expect(!page.stdout.contains(admin), "the page echoed the token")
+            try await Self.runAptLines(Self.text(page.stdout), work, from: "# TOKEN: a token that covers apt/priv (artifactfs token add …)\n",
+                                       token: admin)
+        }
+    }
+
+    /// Runs the page's apt commands after `marker` against a scratch apt (`/etc/apt` moved, no sudo, `$TOKEN` set),
+    /// then `apt-get update`: it succeeds only if the keyring, the signed-by path, the source line and (for a private
+    /// repository) the credentials are right for this server.
+    static func runAptLines(_ pageText: String, _ work: Workspace, from marker: String = "# or by hand:\n", token: String = "") async throws {
         let apt = try IsolatedApt(work)
         try apt.writeSource("")
-        let start = try #require(pageText.range(of: "# or by hand:\n"))
+        let start = try #require(pageText.range(of: marker))
         let end = try #require(pageText.range(of: "sudo apt-get update\n", range: start.upperBound..<pageText.endIndex))
         let script = String(pageText[start.upperBound..<end.lowerBound])
             .replacingOccurrences(of: "sudo ", with: "").replacingOccurrences(of: "/etc/apt/", with: apt.root + "/etc/")
-        let setup = try await run(["-eu", "-c", script], executable: "/bin/sh")
+        let setup = try await run(["-eu", "-c", script], executable: "/bin/sh", environment: ["TOKEN": token])
         #expect(setup.status == 0, "the page's apt lines failed:\n\(script)\n\(setup.stderr)")
         let update = try await apt.aptGet(["update"])
         #expect(update.status == 0 && !update.stderr.contains("NO_PUBKEY") && !update.stderr.contains("W: "),

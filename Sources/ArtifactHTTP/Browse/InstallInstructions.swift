@@ -66,23 +66,29 @@ struct InstallInstructions: Sendable, Equatable {
         let keyring = "/etc/apt/keyrings/artifactfs-\(target.repository).gpg"
         let source = "deb [signed-by=\(keyring)] \(target.repositoryURL) \(dist) \(components.joined(separator: " "))"
         let list = "/etc/apt/sources.list.d/artifactfs-\(target.repository)-\(dist).list"
-        var commands = target.isPrivate ? target.tokenNote : ""
-        if !target.isPrivate {
-            commands += "# in one step, with the dist's install script:\n"
-            commands += "curl -fsSL \(target.repositoryURL)/dists/\(dist)/install | sudo sh -s -- \(target.baseURL)\n"
-            commands += "# or by hand:\n"
-        }
+        var commands = target.isPrivate ? target.tokenNote + aptCredentials(target) : aptInstallScript(target, dist: dist)
         commands += "sudo install -d -m 0755 /etc/apt/keyrings\n"
         // Long lines end in `|` and go on indented: the shell continues a pipeline after a trailing pipe.
         commands += "curl -fsSL \(target.curlAuth)\(target.repositoryURL)/keyring.gpg |\n    sudo tee \(keyring) >/dev/null\n"
-        if target.isPrivate {
-            let auth = "/etc/apt/auth.conf.d/artifactfs-\(target.repository).conf"
-            commands += "echo \"machine \(target.repositoryURL) login __token__ password $TOKEN\" |\n    sudo tee \(auth) >/dev/null\n"
-            commands += "sudo chmod 0600 \(auth)\n"
-        }
         commands += "echo '\(source)' |\n    sudo tee \(list)\n"
         commands += "sudo apt-get update\n"
         return Block(title: "apt: dist \(dist)", commands: commands)
+    }
+
+    /// The dist's install script in one line, then the header of the same steps by hand. Public repositories only:
+    /// the script fetches the key without credentials.
+    private static func aptInstallScript(_ target: Target, dist: String) -> String {
+        "# in one step, with the dist's install script:\n"
+            + "curl -fsSL \(target.repositoryURL)/dists/\(dist)/install | sudo sh -s -- \(target.baseURL)\n"
+            + "# or by hand:\n"
+    }
+
+    /// apt's credentials for a private repository, in a file created 0600 before the token is written into it.
+    /// apt sends them over plain http only because the machine names its scheme.
+    private static func aptCredentials(_ target: Target) -> String {
+        let auth = "/etc/apt/auth.conf.d/artifactfs-\(target.repository).conf"
+        return "sudo install -D -m 0600 /dev/null \(auth)\n"
+            + "echo \"machine \(target.repositoryURL) login __token__ password $TOKEN\" |\n    sudo tee \(auth) >/dev/null\n"
     }
 
     private static func pip(_ target: Target, requirement: String) -> Block {
