@@ -54,6 +54,24 @@ import Testing
     }
 }
 
+@Suite struct VersionOrderTests {
+    // Goal: versions sort as each ecosystem orders them, and unparsable ones go last instead of failing.
+    @Test(arguments: [
+        (ProviderKind.apt, ["1.0~rc1", "1.0", "1.0-1", "1.0+b1", "1:0.9"]),
+        (.pypi, ["1.0.dev1", "1.0rc1", "1.0", "1.0.post1", "1.10"]),
+        (.tar, ["1.2", "1.9", "1.10", "1.10a", "2.0"]),
+    ])
+    func ordersVersions(_ provider: ProviderKind, _ ascending: [String]) {
+        let keys = ascending.map { VersionKey($0, provider: provider) }
+        #expect(keys.shuffled().sorted() == keys)
+    }
+
+    @Test func unparsableVersionsSortLast() {
+        #expect(VersionKey("1.0", provider: .pypi) < VersionKey("not a version", provider: .pypi))
+        #expect(!(VersionKey("not a version", provider: .pypi) < VersionKey("1.0", provider: .pypi)))
+    }
+}
+
 @Suite struct InstallInstructionsTests {
     static func target(_ provider: ProviderKind, isPrivate: Bool) -> InstallInstructions.Target {
         InstallInstructions.Target(provider: provider, repository: "r1", isPrivate: isPrivate, uploadsNeedToken: isPrivate,
@@ -143,6 +161,7 @@ import Testing
             #expect(html.contains("<td>1.0</td><td>tar.gz</td>"))
             #expect(html.contains("<code title=\"\(digests[0])\">\(digests[0])</code>"))
             #expect(html.contains("/tar/r1/SHA256SUMS | sha256sum -c --ignore-missing"))
+            #expect(html.contains("curl -fsSL -o &#39;tool-1.0.tar.gz&#39; http://"), "the example downloads a real file")
             let plain = try await client.get("/tar/r1/?view=files")
             #expect(plain.text.contains("Index of /tar/r1/") && plain.text.contains("SHA256SUMS"))
             let head = try await client.send(.head, "/tar/r1/")

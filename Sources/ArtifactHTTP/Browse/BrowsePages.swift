@@ -36,7 +36,8 @@ struct BrowsePages: Sendable {
         if request.method == .head { return Self.htmlResponse(nil) }
         let view = try await repositoryView(entry.id)
         let target = Self.target(view.record, dists: view.dists, request: request, caller: caller)
-        let example = view.rows.first?.name
+        // A real name makes the example runnable: the project for pip, the file for a tarball download.
+        let example = view.record.provider == .tar ? view.rows.first?.filename : view.rows.first?.name
         let page = RepositoryPage(view: view, query: BrowseQuery(query: request.uri.query),
                                   instructions: .repository(target, examplePackage: example))
         return Self.htmlResponse(page.render())

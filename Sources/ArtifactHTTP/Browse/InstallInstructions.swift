@@ -37,13 +37,14 @@ struct InstallInstructions: Sendable, Equatable {
         }
     }
 
-    /// Setup (apt source, pip index) and upload commands for a whole repository.
+    /// Setup (apt source, pip index) and upload commands for a whole repository. `examplePackage` is a project
+    /// name (PyPI) or file name (tar) to show in the example lines; placeholders stand in without one.
     static func repository(_ target: Target, examplePackage: String?) -> InstallInstructions {
         var blocks: [Block]
         switch target.provider {
         case .apt: blocks = target.dists.map { apt(target, dist: $0.dist, components: $0.components) }
         case .pypi: blocks = [pip(target, requirement: examplePackage ?? "PACKAGE")]
-        case .tar: blocks = [tarDownload(target, filename: nil)]
+        case .tar: blocks = [tarDownload(target, filename: examplePackage)]
         }
         blocks.append(upload(target))
         return InstallInstructions(blocks: blocks)
