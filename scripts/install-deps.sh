@@ -32,6 +32,7 @@ PACKAGES=(
     python3-venv wrk nginx   # python-clients.sh's venv if python3 is Debian's; Benchmarks/pypi.sh (its nginx runs from a private config)
     radosgw ceph-mon ceph-osd python3 procps   # scripts/radosgw.sh: a one-node Ceph with RADOS Gateway (S3) for tests
     s3fs                     # the benchmark's s3fs mount to compare against
+    chromium                 # the browse UI test renders pages with headless Chromium (--dump-dom)
 )
 # The benchmark's S3 client: Debian's awscli only where no `aws` is on PATH already (e.g. from pip).
 command -v aws >/dev/null 2>&1 || PACKAGES+=(awscli)

@@ -171,7 +171,7 @@ struct RefusedRequest: Sendable, CustomTestStringConvertible {
             #expect(listing.headers[.contentType]?.hasPrefix("text/html") == true)
             #expect(listing.text.contains("tool-1.0.tar.gz"))
             #expect(listing.text.contains("SHA256SUMS"))
-            #expect(listing.text.contains("Index of /tar/r1/"))
+            #expect(listing.text.contains("<h1>tar/r1</h1>"), "a repository directory is its browse page (docs/BROWSE.md)")
 
             let aliasBare = try await client.get("/repo/tar/r1")
             #expect(aliasBare.status == .movedPermanently)

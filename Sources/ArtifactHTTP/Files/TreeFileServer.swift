@@ -16,6 +16,7 @@ struct TreeFileServer: Sendable {
     let access: AccessPolicy
     let paths: ResolvedPathCache
     let smallBlobs: SmallBlobCache
+    let browse: BrowsePages
     /// Bytes per blob read while streaming a response.
     var chunkBytes = 256 << 10
 
@@ -25,6 +26,7 @@ struct TreeFileServer: Sendable {
         self.access = access
         paths = ResolvedPathCache(metadata: repositories.metadata)
         self.smallBlobs = smallBlobs
+        browse = BrowsePages(repositories: repositories, executor: executor)
     }
 
     func serve(_ path: RequestPath, request: Request) async throws -> Response {
@@ -47,16 +49,23 @@ struct TreeFileServer: Sendable {
             }
             throw HTTPFailure(.notFound, "not found")
         }
+        let view = BrowsePages.View(query: request.uri.query)
         if entry.isDirectory {
             guard path.hasTrailingSlash || components.isEmpty else {
                 let location = RequestPath.urlPath(components, alias: path.usedAlias, trailingSlash: true)
                 return Response(status: .movedPermanently, headers: [.location: location])
+            }
+            if entry.kind == .repository, view != .files {
+                return try await browse.repositoryPage(entry, request: request, caller: caller)
             }
             if entry.kind == .generatedDirectory, let index = try await simpleIndex(resolved, request: request) {
                 return index
             }
             return DirectoryListing(tree: tree, executor: executor)
                 .response(for: entry, path: path, head: request.method == .head, hidden: Self.hiddenRepositories(in: entry, for: caller))
+        }
+        if entry.kind == .package, view == .package {
+            return try await browse.packagePage(entry, request: request, caller: caller)
         }
         return try await file(entry, request: request)
     }
