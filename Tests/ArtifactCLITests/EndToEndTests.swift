@@ -361,7 +361,8 @@ final class ServerProcess {
         process.standardError = errPipe
         try process.run()
         let log = OutputCollector(errPipe.fileHandleForReading)
-        let deadline = ContinuousClock.now + .seconds(30)
+        // Generous: on 2 cores with every suite starting servers at once, this task can wait long for a thread.
+        let deadline = ContinuousClock.now + .seconds(90)
         while ContinuousClock.now < deadline {
             // `ready` is logged after the mount (serve mounts before it listens).
             if let url = readyURL(in: log.text) {
@@ -375,7 +376,7 @@ final class ServerProcess {
         }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
-        throw E2EFailure("server was not ready within 30 s:\n\(log.text)")
+        throw E2EFailure("server was not ready within 90 s:\n\(log.text)")
     }
 
     /// The `http.url=` value of a complete log line that ends the startup (`… http.url=http://127.0.0.1:P/ … ready`).

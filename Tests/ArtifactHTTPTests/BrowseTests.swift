@@ -164,6 +164,11 @@ import Testing
             #expect(html.contains("curl -fsSL -o &#39;tool-1.0.tar.gz&#39; http://"), "the example downloads a real file")
             let plain = try await client.get("/tar/r1/?view=files")
             #expect(plain.text.contains("Index of /tar/r1/") && plain.text.contains("SHA256SUMS"))
+            // pip and uv (`--find-links`) read the directory as a flat link page: every file, not a page of rows.
+            for agent in ["pip/24.0 {\"ci\":null}", "uv/0.4.0"] {
+                let tool = try await client.get("/tar/r1/", headers: [.userAgent: agent])
+                #expect(tool.text.contains("Index of /tar/r1/") && tool.text.contains("tool-1.0.tar.gz"), "\(agent)")
+            }
             let head = try await client.send(.head, "/tar/r1/")
             #expect(head.status == .ok && head.bytes.isEmpty)
         }

@@ -29,6 +29,13 @@ struct TreeFileServer: Sendable {
         browse = BrowsePages(repositories: repositories, executor: executor)
     }
 
+    /// pip and uv read a repository directory as a flat link page (`--find-links URL`): they get every file in the
+    /// plain listing, not one page of the browse table.
+    static func isPackageTool(_ userAgent: String?) -> Bool {
+        guard let userAgent else { return false }
+        return userAgent.hasPrefix("pip/") || userAgent.hasPrefix("uv/")
+    }
+
     func serve(_ path: RequestPath, request: Request) async throws -> Response {
         let tree = repositories.tree
         let components = path.components
@@ -55,7 +62,7 @@ struct TreeFileServer: Sendable {
                 let location = RequestPath.urlPath(components, alias: path.usedAlias, trailingSlash: true)
                 return Response(status: .movedPermanently, headers: [.location: location])
             }
-            if entry.kind == .repository, view != .files {
+            if entry.kind == .repository, view != .files, !Self.isPackageTool(request.headers[.userAgent]) {
                 return try await browse.repositoryPage(entry, request: request, caller: caller)
             }
             if entry.kind == .generatedDirectory, let index = try await simpleIndex(resolved, request: request) {
