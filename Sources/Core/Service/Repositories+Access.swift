@@ -50,3 +50,24 @@ extension Repositories {
         try storage("read tokens") { try AccessTokens(metadata: metadata).list() }
     }
 }
+
+extension Repositories {
+    /// Lets a different file replace one of the same name in this repository (or stops it).
+    @discardableResult
+    public func setAllowOverwrite(_ kind: ProviderKind, _ name: RepositoryName, _ allowOverwrite: Bool) throws -> RepositoryRecord {
+        guard let record = try repository(kind, name) else { throw ArtifactError.notFound("repository \(kind)/\(name)") }
+        let updated = try storage("set overwrite") { try metadata.setRepositoryAllowOverwrite(id: record.id, allowOverwrite) }
+        logger.notice("repository overwrite policy changed", metadata: ["repo.provider": "\(kind)", "repo.name": "\(name)",
+                                                                      "repo.allow_overwrite": "\(allowOverwrite)"])
+        return updated
+    }
+
+    /// Widens a named token's scope to cover `repository` (a token for every repository already does); never narrows it.
+    /// `.notFound` when no token has that name.
+    public func grant(_ token: TokenName, _ repository: RepositoryKey) throws {
+        guard let record = try tokens().first(where: { $0.name == token }) else { throw ArtifactError.notFound("token \(token)") }
+        guard case .repositories(let keys) = record.scope, !keys.contains(repository) else { return }
+        _ = try storage("grant token") { try metadata.setTokenScope(name: token, .repositories(keys.union([repository]))) }
+        logger.notice("token scope widened", metadata: ["token.name": "\(token)", "repo": "\(repository)"])
+    }
+}
