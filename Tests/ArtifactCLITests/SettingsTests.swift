@@ -51,7 +51,8 @@ struct SettingsTests {
         #expect(apt.isPrivate == true && apt.defaultDist == "stable" && apt.components == ["main", "contrib"] && apt.allowOverwrite == nil)
         #expect(apt.aptSettings == AptRepositorySettings(architectures: nil, validFor: .zero))
         let tar = try #require(settings.repositories[RepositoryKey(parsing: "tar/releases")])
-        #expect(tar.allowOverwrite == true && tar.uploadTokens == [try TokenName("ci")])
+        let ci = try TokenName("ci")
+        #expect(tar.allowOverwrite == true && tar.uploadTokens == [ci])
     }
 
     // Goal: environment variables beat the file, and an empty variable counts as unset.

@@ -50,17 +50,19 @@ struct Settings: Equatable {
     }
 
     /// Flags and variables are checked here; the file's values were checked (with line numbers) when it was read.
+    /// A message starts with the first of `sources` (the flag, as before there was a file) and names the others.
     private static func check(_ merged: SettingsLayer) throws {
-        func require<Value>(_ value: Value?, _ name: String, _ rule: (Value) -> String?) throws {
-            if let value, let problem = rule(value) { throw ValidationError("\(name): \(problem)") }
+        func require<Value>(_ value: Value?, _ sources: [String], _ rule: (Value) -> String?) throws {
+            guard let value, let problem = rule(value) else { return }
+            throw ValidationError("\(sources[0]) \(problem) (set by \(sources.joined(separator: ", ")))")
         }
-        try require(merged.listen, "--listen / ARTIFACTFS_LISTEN / listen", SettingsRules.listen)
-        try require(merged.publicURL, "--public-url / ARTIFACTFS_PUBLIC_URL / public_url", SettingsRules.publicURL)
-        try require(merged.logLevel, "LOG_LEVEL / log_level", SettingsRules.logLevel)
-        try require(merged.s3URL, "--s3 / S3_URL / s3.url", SettingsRules.s3URL)
-        try require(merged.mountOptions, "--options / mount.options", SettingsRules.mountOptions)
-        try require(merged.aptValidDays, "--apt-valid-days / apt.valid_days", SettingsRules.days)
-        try require(merged.aptKeyExpiryDays, "--apt-key-expiry-days / apt.key_expiry_days", SettingsRules.days)
+        try require(merged.listen, ["--listen", "ARTIFACTFS_LISTEN", "listen"], SettingsRules.listen)
+        try require(merged.publicURL, ["--public-url", "ARTIFACTFS_PUBLIC_URL", "public_url"], SettingsRules.publicURL)
+        try require(merged.logLevel, ["LOG_LEVEL", "log_level"], SettingsRules.logLevel)
+        try require(merged.s3URL, ["--s3", "S3_URL", "s3.url"], SettingsRules.s3URL)
+        try require(merged.mountOptions, ["--options", "mount.options"], SettingsRules.mountOptions)
+        try require(merged.aptValidDays, ["--apt-valid-days", "apt.valid_days"], SettingsRules.days)
+        try require(merged.aptKeyExpiryDays, ["--apt-key-expiry-days", "apt.key_expiry_days"], SettingsRules.days)
     }
 }
 
