@@ -35,16 +35,24 @@ struct DataDirectoryOption: ParsableArguments {
 
     /// The effective settings: `flags` (a command's own) and this group's flags over environment, file and defaults.
     func settings(adding flags: SettingsLayer = SettingsLayer()) throws -> Settings {
+        try Settings.resolve(flags: flags.over(ownFlags), environment: environment, file: try configFile())
+    }
+
+    /// The data directory in force. Only `data` is looked at, so a bad unrelated value (LOG_LEVEL, say) cannot
+    /// send `token` or `fsck` to another directory; `validate()` has already rejected a file that does not parse.
+    var resolved: String {
+        ownFlags.over(environment).over((try? configFile())?.layer ?? SettingsLayer()).dataDirectory ?? Settings().dataDirectory
+    }
+
+    private var ownFlags: SettingsLayer {
         var own = SettingsLayer()
         own.dataDirectory = path
         own.s3URL = s3URL
         own.s3Region = s3Region
-        return try Settings.resolve(flags: flags.over(own), environment: SettingsLayer(environment: ProcessInfo.processInfo.environment),
-                                    file: try configFile())
+        return own
     }
 
-    /// The data directory in force (`validate()` has already rejected a config file that does not parse).
-    var resolved: String { (try? settings().dataDirectory) ?? path ?? ProcessInfo.processInfo.environment["ARTIFACTFS_DATA"] ?? "./data" }
+    private var environment: SettingsLayer { SettingsLayer(environment: ProcessInfo.processInfo.environment) }
 
     /// The S3 location, when `--s3`, `S3_URL` or the file's `s3.url` names one; a malformed URL is a usage error
     /// that never echoes the secret.
