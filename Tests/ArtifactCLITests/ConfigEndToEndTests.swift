@@ -18,6 +18,7 @@ import Testing
         let work = try Workspace()
         defer { work.remove() }
         let data = work.path("data")
+        try FileManager.default.createDirectory(atPath: work.path("impostor"), withIntermediateDirectories: true)
         let kept = try await work.tarball("kept-1.0.tar.gz", seed: 11)
         let secret = try await work.tarball("secret-1.0.tar.gz", seed: 12)
 
@@ -60,6 +61,9 @@ import Testing
             let more = try await work.tarball("more-1.0.tar.gz", seed: 13)
             #expect(try await put(more, to: server.url + "/tar/configured/more-1.0.tar.gz", token: ci).code == 201)
             #expect(try await Self.status(server.url + "/tar/untouched/kept-1.0.tar.gz") == 200)
+            // tar/configured's table leaves allow_overwrite out: the catalogue's false still holds.
+            let impostor = try await work.tarball("impostor/secret-1.0.tar.gz", seed: 16)
+            #expect(try await put(impostor, to: server.url + "/tar/configured/secret-1.0.tar.gz", token: ci).code == 409)
             #expect(server.log.text.contains("token.name=nobody"), "a missing token is named in a warning")
 
             // apt/fresh: created with its dist and components, its own architectures, the file's Valid-Until,
