@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -107,6 +108,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                // The config file (`serve --config`); only the CLI reads it, Core never sees TOML.
+                .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             swiftSettings: strict
         ),
@@ -119,7 +122,12 @@ let package = Package(
         // Parser fuzz targets (docs/FUZZING.md); `artifactfs-fuzz` is libFuzzer's harness when built with -DFUZZING.
         .target(name: "ArtifactFuzzing", dependencies: ["Core", "ArtifactHTTP"], swiftSettings: strict),
         .executableTarget(name: "ArtifactFuzz", dependencies: ["ArtifactFuzzing", "CLibFuzzer"], swiftSettings: strict),
-        .testTarget(name: "CoreTests", dependencies: ["Core", "CoreTesting"], swiftSettings: strict),
+        .testTarget(
+            name: "CoreTests",
+            // GRDB directly: the upgrade test builds a catalogue at an earlier schema version.
+            dependencies: ["Core", "CoreTesting", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
         .testTarget(name: "ArtifactFSTests", dependencies: ["ArtifactFS", "Core", "CoreTesting"], swiftSettings: strict),
         .testTarget(
             name: "ArtifactHTTPTests",

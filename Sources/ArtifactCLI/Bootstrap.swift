@@ -5,8 +5,8 @@ import Foundation
 import Logging
 import Synchronization
 
-/// `--data DIR` and where blobs go, shared by the commands that open the data directory
-/// (flag > environment > default: ./data, blobs in <data>/blobs).
+/// `--data DIR`, where blobs go and `--config FILE`, shared by the commands that open the data directory
+/// (flag > environment > config file > default: ./data, blobs in <data>/blobs; see `Settings`).
 struct DataDirectoryOption: ParsableArguments {
     @Option(name: .customLong("data"), help: "Data directory: catalogue, blobs, spool. Env ARTIFACTFS_DATA.")
     var path: String?
@@ -17,17 +17,47 @@ struct DataDirectoryOption: ParsableArguments {
     @Option(name: .customLong("s3-region"), help: "Region S3 requests are signed for (default us-east-1). Env S3_REGION.")
     var s3Region: String?
 
-    var resolved: String { path ?? ProcessInfo.processInfo.environment["ARTIFACTFS_DATA"] ?? "./data" }
+    @Option(name: .customLong("config"), help: "Config file (TOML; contrib/artifactfs.example.toml). Flags and environment override it. Env ARTIFACTFS_CONFIG.")
+    var configPath: String?
 
-    /// The S3 location, when `--s3` or `S3_URL` names one; a malformed URL is a usage error that never echoes the secret.
-    func s3Location() throws -> S3Location? {
-        let environment = ProcessInfo.processInfo.environment
-        guard let url = s3URL ?? environment["S3_URL"].flatMap({ $0.isEmpty ? nil : $0 }) else { return nil }
-        do {
-            return try S3Location(url, region: s3Region ?? environment["S3_REGION"].flatMap { $0.isEmpty ? nil : $0 } ?? "us-east-1")
-        } catch {
-            throw ValidationError("--s3 / S3_URL: \(error)")
+    /// A config file that does not parse stops every command before it runs, with each problem and its line.
+    func validate() throws {
+        _ = try configFile()
+    }
+
+    /// The config file named by `--config` or `ARTIFACTFS_CONFIG`, parsed; nil when none is named.
+    func configFile() throws -> ConfigFile? {
+        guard let path = configPath ?? ProcessInfo.processInfo.environment["ARTIFACTFS_CONFIG"].flatMap({ $0.isEmpty ? nil : $0 }) else {
+            return nil
         }
+        do { return try ConfigFile.load(path: path) } catch { throw ValidationError(error.description) }
+    }
+
+    /// The effective settings: `flags` (a command's own) and this group's flags over environment, file and defaults.
+    func settings(adding flags: SettingsLayer = SettingsLayer()) throws -> Settings {
+        try Settings.resolve(flags: flags.over(ownFlags), environment: environment, file: try configFile())
+    }
+
+    /// The data directory in force. Only `data` is looked at, so a bad unrelated value (LOG_LEVEL, say) cannot
+    /// send `token` or `fsck` to another directory; `validate()` has already rejected a file that does not parse.
+    var resolved: String {
+        ownFlags.over(environment).over((try? configFile())?.layer ?? SettingsLayer()).dataDirectory ?? Settings().dataDirectory
+    }
+
+    private var ownFlags: SettingsLayer {
+        var own = SettingsLayer()
+        own.dataDirectory = path
+        own.s3URL = s3URL
+        own.s3Region = s3Region
+        return own
+    }
+
+    private var environment: SettingsLayer { SettingsLayer(environment: ProcessInfo.processInfo.environment) }
+
+    /// The S3 location, when `--s3`, `S3_URL` or the file's `s3.url` names one; a malformed URL is a usage error
+    /// that never echoes the secret.
+    func s3Location() throws -> S3Location? {
+        try settings().s3Location()
     }
 }
 
@@ -109,11 +139,11 @@ struct Bootstrap {
         try marker.set()
     }
 
-    /// Logs to standard error; `LOG_LEVEL` (trace…critical) sets the level, default info.
-    static func makeLogger(_ label: String) -> Logger {
+    /// Logs to standard error; `level` (from `Settings`), else `LOG_LEVEL` (trace…critical), sets the level, default info.
+    static func makeLogger(_ label: String, level: Logger.Level? = nil) -> Logger {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+            handler.logLevel = level ?? ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
             return handler
         }
         return Logger(label: label)

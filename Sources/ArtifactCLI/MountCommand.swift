@@ -15,23 +15,42 @@ struct MountCommand: ParsableCommand {
     @Flag(help: "Mount, then detach into the background once the mount is up (what mount(8) helpers do).")
     var background = false
 
-    @Argument(help: "Mount point (created if missing).")
-    var mountPoint: String
+    @Argument(help: "Mount point (created if missing; default: the config file's mount.path, else ARTIFACTFS_MOUNT).")
+    var mountPoint: String?
+
+    /// The mount flags over environment, config file and defaults (`Settings`).
+    func settings() throws -> Settings {
+        var layer = SettingsLayer()
+        layer.mountPath = mountPoint
+        layer.allowOther = flags.allowOther ? true : nil
+        layer.mountOptions = flags.mountOptions
+        return try data.settings(adding: layer)
+    }
+
+    func validate() throws {
+        guard try settings().mountPath != nil else { throw ValidationError("a mount point is needed (argument, ARTIFACTFS_MOUNT or mount.path)") }
+    }
 
     func run() throws {
-        let dataDirectory = data.resolved
+        let settings = try settings()
+        let dataDirectory = settings.dataDirectory
+        let mountPoint = settings.mountPath ?? "./mnt"
         if background {
             // The child runs in the foreground form, never with --background (it would detach again).
             var child = ["mount", "--data", dataDirectory, mountPoint]
+            if let config = data.configPath { child += ["--config", config] }
             if flags.allowOther { child.append("--allow-other") }
             if let options = flags.mountOptions { child += ["--options", options] }
             try MountHelper.detach(child, mountPoint: mountPoint)
         }
-        let logger = Bootstrap.makeLogger("artifactfs")
-        let bootstrap = try Bootstrap(dataDirectory: dataDirectory, s3: try data.s3Location(), logger: logger)
+        let logger = Bootstrap.makeLogger("artifactfs", level: settings.level)
+        // A mount-only node publishes too: with the same apt settings and repositories as `serve`.
+        let bootstrap = try Bootstrap(dataDirectory: dataDirectory, s3: try settings.s3Location(), apt: settings.aptConfiguration(listening: nil),
+                                      keyExpirySeconds: settings.keyExpirySeconds, logger: logger)
         defer { bootstrap.shutdown() }
         try bootstrap.startWriting(logger: logger)
-        let session = try bootstrap.mount(at: mountPoint, options: try flags.resolved(), handleSignals: true, logger: logger)
+        try bootstrap.apply(settings.repositories, logger: logger)
+        let session = try bootstrap.mount(at: mountPoint, options: try settings.mountOptionsValue(), handleSignals: true, logger: logger)
         session.wait()
     }
 }

@@ -14,9 +14,14 @@ struct MountFlags: ParsableArguments {
 
     /// The options, with `-o`-style ones merged in (unknown generic ones such as rw or _netdev are ignored).
     func resolved() throws -> MountOptions {
+        try Self.options(from: mountOptions ?? "", allowOther: allowOther)
+    }
+
+    /// Parses comma-separated `-o`-style options (also the config file's `mount.options`).
+    static func options(from text: String, allowOther: Bool) throws -> MountOptions {
         var options = MountOptions()
         options.allowOther = allowOther
-        for option in (mountOptions ?? "").split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !option.isEmpty {
+        for option in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !option.isEmpty {
             let parts = option.split(separator: "=", maxSplits: 1).map(String.init)
             switch (parts[0], parts.count == 2 ? parts[1] : nil) {
             case ("allow_other", nil): options.allowOther = true

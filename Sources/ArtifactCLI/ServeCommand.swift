@@ -31,33 +31,46 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("public-url"), help: "Base URL clients use (http://host:port), written into apt install scripts. Env ARTIFACTFS_PUBLIC_URL.")
     var publicURL: String?
 
-    @Option(name: .customLong("apt-valid-days"), help: "apt: Release files carry Valid-Until this many days ahead (default: none).")
+    @Option(name: .customLong("apt-valid-days"), help: "apt: Release files carry Valid-Until this many days ahead (default: none; 0: none).")
     var aptValidDays: Int?
 
-    @Option(name: .customLong("apt-key-expiry-days"), help: "apt: keys generated for new repositories expire after this many days (default: never).")
+    @Option(name: .customLong("apt-key-expiry-days"), help: "apt: keys generated for new repositories expire after this many days (default: never; 0: never).")
     var aptKeyExpiryDays: UInt?
 
     func validate() throws {
-        _ = try ListenAddress(resolvedListen)
+        _ = try data.settings(adding: flagLayer)
     }
 
-    var resolvedListen: String { listen ?? ProcessInfo.processInfo.environment["ARTIFACTFS_LISTEN"] ?? "127.0.0.1:8080" }
-    var resolvedToken: String? { uploadToken ?? ProcessInfo.processInfo.environment["ARTIFACTFS_UPLOAD_TOKEN"] }
-    var explicitMount: String? { mount ?? ProcessInfo.processInfo.environment["ARTIFACTFS_MOUNT"] }
+    /// What this command's own flags say; `data.settings` stacks it over environment, config file and defaults.
+    var flagLayer: SettingsLayer {
+        var layer = SettingsLayer()
+        layer.listen = listen
+        layer.uploadToken = uploadToken
+        layer.mountPath = mount
+        layer.mountEnabled = noMount ? false : nil
+        layer.allowOther = mountFlags.allowOther ? true : nil
+        layer.mountOptions = mountFlags.mountOptions
+        layer.publicURL = publicURL
+        layer.aptValidDays = aptValidDays
+        layer.aptKeyExpiryDays = aptKeyExpiryDays.map { Int($0) }
+        return layer
+    }
 
     func run() async throws {
-        let logger = Bootstrap.makeLogger("artifactfs")
-        let metrics = OperationsSupport.bootstrapMetrics()  // first: metrics made before it would record nowhere
-        let address = try ListenAddress(resolvedListen)
-        let dataDirectory = data.resolved
-        let bootstrap = try Bootstrap(dataDirectory: dataDirectory, s3: try data.s3Location(), apt: try aptConfiguration(address),
-                                      keyExpirySeconds: aptKeyExpiryDays.map { $0 * 86400 }, logger: logger)
+        let settings = try data.settings(adding: flagLayer)
+        let logger = Bootstrap.makeLogger("artifactfs", level: settings.level)
+        let metrics = OperationsSupport.bootstrapMetrics()  // before the stores: metrics made earlier would record nowhere
+        let address = try settings.listenAddress()
+        let dataDirectory = settings.dataDirectory
+        let bootstrap = try Bootstrap(dataDirectory: dataDirectory, s3: try settings.s3Location(), apt: settings.aptConfiguration(listening: address),
+                                      keyExpirySeconds: settings.keyExpirySeconds, logger: logger)
         defer { bootstrap.shutdown() }
         try bootstrap.startWriting(logger: logger)
-        let access = try accessSummary(bootstrap, logger: logger)
-        let session = try mountIfWanted(bootstrap, logger: logger)
+        try bootstrap.apply(settings.repositories, logger: logger)
+        let access = try accessSummary(bootstrap, token: settings.uploadToken, logger: logger)
+        let session = try mountIfWanted(bootstrap, settings, logger: logger)
         defer { session?.unmount() }
-        let configuration = HTTPExporter.Configuration(host: address.host, port: address.port, uploadToken: resolvedToken,
+        let configuration = HTTPExporter.Configuration(host: address.host, port: address.port, uploadToken: settings.uploadToken,
                                                        metricsRegistry: metrics,
                                                        readinessChecks: OperationsSupport.mountChecks(session))
         let app = HTTPExporter.application(
@@ -72,9 +85,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// How writes are guarded, for the ready line (never a secret): `open`, or the number of tokens. Warns when a
     /// repository is private but no token exists (its files can then be read through the mount only).
-    private func accessSummary(_ bootstrap: Bootstrap, logger: Logger) throws -> String {
+    private func accessSummary(_ bootstrap: Bootstrap, token: String?, logger: Logger) throws -> String {
         let named = try bootstrap.repositories.tokens().count
-        let total = named + (resolvedToken.map { $0.isEmpty ? 0 : 1 } ?? 0)
+        let total = named + (token.map { $0.isEmpty ? 0 : 1 } ?? 0)
         if total == 0 {
             if try bootstrap.repositories.metadata.repositories().contains(where: \.isPrivate) {
                 logger.warning("a repository is private but no token exists: nobody can read it over HTTP (artifactfs token add)")
@@ -84,35 +97,13 @@ struct ServeCommand: AsyncParsableCommand {
         return "tokens required (\(total))"
     }
 
-    /// apt publishing settings from the flags; the public URL defaults to the listen address when it is fixed.
-    private func aptConfiguration(_ address: ListenAddress) throws -> AptProvider.Configuration {
-        var apt = AptProvider.Configuration()
-        if let days = aptValidDays {
-            guard days > 0 else { throw ValidationError("--apt-valid-days must be positive") }
-            apt.validFor = .seconds(days * 86400)
-        }
-        if let url = publicURL ?? ProcessInfo.processInfo.environment["ARTIFACTFS_PUBLIC_URL"] {
-            // It is pasted into a shell script: only characters a URL needs, nothing a shell would expand.
-            let safe = url.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || ":/.-_[]%".unicodeScalars.contains($0)) }
-            guard url.hasPrefix("http://") || url.hasPrefix("https://"), safe else {
-                throw ValidationError("--public-url must be an http:// or https:// URL of letters, digits and : / . - _ [ ] %")
-            }
-            apt.publicURL = url
-        } else if address.port != 0 {
-            let wildcard = ["0.0.0.0", "::", "*"].contains(address.host)
-            let host = wildcard ? ProcessInfo.processInfo.hostName : address.host
-            apt.publicURL = "http://\(host.contains(":") ? "[\(host)]" : host):\(address.port)"
-        }
-        return apt
-    }
-
-    /// Mounts unless --no-mount. A failure is fatal when a mount point was asked for, and a warning when
-    /// it is only the default (so `serve` still runs HTTP on a machine without FUSE).
-    private func mountIfWanted(_ bootstrap: Bootstrap, logger: Logger) throws -> FuseSession? {
-        guard !noMount else { return nil }
+    /// Mounts unless turned off. A failure is fatal when a mount point was asked for (by any source), and a warning
+    /// when it is only the default (so `serve` still runs HTTP on a machine without FUSE).
+    private func mountIfWanted(_ bootstrap: Bootstrap, _ settings: Settings, logger: Logger) throws -> FuseSession? {
+        guard settings.mountEnabled else { return nil }
         do {
-            return try bootstrap.mount(at: explicitMount ?? "./mnt", options: try mountFlags.resolved(), handleSignals: false, logger: logger)
-        } catch where explicitMount == nil {
+            return try bootstrap.mount(at: settings.mountPath ?? "./mnt", options: try settings.mountOptionsValue(), handleSignals: false, logger: logger)
+        } catch where settings.mountPath == nil {
             logger.warning("not mounted; serving HTTP only (use --no-mount to silence this)", metadata: ["error": "\(error)"])
             return nil
         }

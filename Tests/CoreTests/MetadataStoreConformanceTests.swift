@@ -282,4 +282,23 @@ struct MetadataSubject: CustomTestStringConvertible, Sendable {
         #expect(try store.repository(id: open.id)?.isPrivate == true)
         #expect(throws: ArtifactError.notFound("repository")) { try store.setRepositoryPrivate(id: 999_999, true) }
     }
+
+    // Goal: the overwrite policy and a token's scope can be changed after creation; a missing row is `.notFound`.
+    @Test(arguments: MetadataSubject.all)
+    func changedPolicyAndScope(subject: MetadataSubject) throws {
+        let scratch = ScratchDirectory()
+        let store = try subject.make(scratch)
+        let repository = try store.createRepository(provider: .tar, name: RepositoryName("r"), allowOverwrite: false, at: Date())
+        #expect(try store.setRepositoryAllowOverwrite(id: repository.id, true).allowOverwrite)
+        #expect(try store.repository(id: repository.id)?.allowOverwrite == true)
+        #expect(throws: ArtifactError.notFound("repository")) { try store.setRepositoryAllowOverwrite(id: 999_999, true) }
+        let digest = SHA256Digest(of: Array("secret".utf8))
+        let a = RepositoryKey(.tar, try RepositoryName("a")), b = RepositoryKey(.apt, try RepositoryName("b"))
+        let original = try store.addToken(name: TokenName("ci"), secretDigest: digest, scope: .repositories([a]), at: Date())
+        let wider = TokenScope.repositories([a, b])
+        let changed = try store.setTokenScope(name: TokenName("ci"), wider)
+        #expect(changed.scope == wider && changed.secretDigest == original.secretDigest)
+        #expect(try store.tokens().first?.scope == wider)
+        #expect(throws: ArtifactError.notFound("token nobody")) { try store.setTokenScope(name: TokenName("nobody"), .allRepositories) }
+    }
 }

@@ -27,6 +27,8 @@ public protocol MetadataStore: Sendable {
 
     /// Makes a repository private or public; returns the new row (`.notFound` when it is gone).
     func setRepositoryPrivate(id: NodeID, _ isPrivate: Bool) throws -> RepositoryRecord
+    /// Lets a different file replace one of the same name, or not; returns the new row (`.notFound` when it is gone).
+    func setRepositoryAllowOverwrite(id: NodeID, _ allowOverwrite: Bool) throws -> RepositoryRecord
 
     // MARK: Tokens
     /// Records a named token by the digest of its secret; `.alreadyExists` when the name (or digest) is taken.
@@ -35,6 +37,8 @@ public protocol MetadataStore: Sendable {
     func tokens() throws -> [TokenRecord]
     /// Deletes a named token; `.notFound` when there is none by that name.
     func removeToken(name: TokenName) throws
+    /// Replaces a named token's scope (its secret stays); `.notFound` when there is none by that name.
+    func setTokenScope(name: TokenName, _ scope: TokenScope) throws -> TokenRecord
 
     // MARK: Nodes
     func entry(id: NodeID) throws -> TreeEntry?

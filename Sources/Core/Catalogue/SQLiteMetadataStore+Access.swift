@@ -11,6 +11,14 @@ extension SQLiteMetadataStore {
         }
     }
 
+    public func setRepositoryAllowOverwrite(id: NodeID, _ allowOverwrite: Bool) throws -> RepositoryRecord {
+        try write { db in
+            try db.cachedStatement(sql: "UPDATE repositories SET allow_overwrite = ? WHERE id = ?").execute(arguments: [allowOverwrite, id])
+            guard db.changesCount > 0, let record = try Self.repository(db, id: id) else { throw ArtifactError.notFound("repository") }
+            return record
+        }
+    }
+
     public func addToken(name: TokenName, secretDigest: SHA256Digest, scope: TokenScope, at date: Date) throws -> TokenRecord {
         try write { db in
             let taken = try Row.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM tokens WHERE name = ? OR secret_sha256 = ?"),
@@ -32,6 +40,16 @@ extension SQLiteMetadataStore {
         try write { db in
             try db.cachedStatement(sql: "DELETE FROM tokens WHERE name = ?").execute(arguments: [name.rawValue])
             guard db.changesCount > 0 else { throw ArtifactError.notFound("token \(name)") }
+        }
+    }
+
+    public func setTokenScope(name: TokenName, _ scope: TokenScope) throws -> TokenRecord {
+        try write { db in
+            try db.cachedStatement(sql: "UPDATE tokens SET repositories = ? WHERE name = ?").execute(arguments: [Self.encodeScope(scope), name.rawValue])
+            guard db.changesCount > 0 else { throw ArtifactError.notFound("token \(name)") }
+            let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM tokens WHERE name = ?"), arguments: [name.rawValue])
+            guard let record = row.flatMap(Self.tokenRecord) else { throw ArtifactError.notFound("token \(name)") }
+            return record
         }
     }
 

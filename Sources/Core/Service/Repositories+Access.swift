@@ -1,5 +1,6 @@
 // Access control over the catalogue: private repositories, and named tokens (made here, stored as digests).
 import Foundation
+import Logging
 
 /// A token just made: its record and the secret, which exists nowhere else and is shown once.
 public struct NewTokenSecret: Sendable {
@@ -38,15 +39,41 @@ extension Repositories {
     /// Makes a repository private (HTTP reads need a covering token) or public again.
     @discardableResult
     public func setPrivate(_ kind: ProviderKind, _ name: RepositoryName, _ isPrivate: Bool) throws -> RepositoryRecord {
+        try changeRepository(kind, name, "repository access changed", ["repo.private": "\(isPrivate)"]) { id in
+            try metadata.setRepositoryPrivate(id: id, isPrivate)
+        }
+    }
+
+    /// Looks the repository up (`.notFound` when missing), applies `change` to its row and logs `message` with `detail`.
+    private func changeRepository(_ kind: ProviderKind, _ name: RepositoryName, _ message: Logger.Message, _ detail: Logger.Metadata,
+                                  _ change: (NodeID) throws -> RepositoryRecord) throws -> RepositoryRecord {
         guard let record = try repository(kind, name) else { throw ArtifactError.notFound("repository \(kind)/\(name)") }
-        let updated = try storage("set private") { try metadata.setRepositoryPrivate(id: record.id, isPrivate) }
-        logger.notice("repository access changed", metadata: ["repo.provider": "\(kind)", "repo.name": "\(name)",
-                                                             "repo.private": "\(isPrivate)"])
+        let updated = try storage("\(message)") { try change(record.id) }
+        logger.notice(message, metadata: detail.merging(["repo.provider": "\(kind)", "repo.name": "\(name)"]) { own, _ in own })
         return updated
     }
 
     /// The named tokens in force.
     public func tokens() throws -> [TokenRecord] {
         try storage("read tokens") { try AccessTokens(metadata: metadata).list() }
+    }
+}
+
+extension Repositories {
+    /// Lets a different file replace one of the same name in this repository (or stops it).
+    @discardableResult
+    public func setAllowOverwrite(_ kind: ProviderKind, _ name: RepositoryName, _ allowOverwrite: Bool) throws -> RepositoryRecord {
+        try changeRepository(kind, name, "repository overwrite policy changed", ["repo.allow_overwrite": "\(allowOverwrite)"]) { id in
+            try metadata.setRepositoryAllowOverwrite(id: id, allowOverwrite)
+        }
+    }
+
+    /// Widens a named token's scope to cover `repository` (a token for every repository already does); never narrows it.
+    /// `.notFound` when no token has that name.
+    public func grant(_ token: TokenName, _ repository: RepositoryKey) throws {
+        guard let record = try tokens().first(where: { $0.name == token }) else { throw ArtifactError.notFound("token \(token)") }
+        guard case .repositories(let keys) = record.scope, !keys.contains(repository) else { return }
+        _ = try storage("grant token") { try metadata.setTokenScope(name: token, .repositories(keys.union([repository]))) }
+        logger.notice("token scope widened", metadata: ["token.name": "\(token)", "repo": "\(repository)"])
     }
 }

@@ -52,7 +52,7 @@ struct AptIndexBuilder {
         })
         components.formUnion(byComponent.keys)
         let architectureOf = { (index: Int) in self.input.packages[index].attributes[AptAttribute.architecture] ?? "" }
-        let architectures = Self.architectures(packages.map(architectureOf), defaults: configuration.defaultArchitectures)
+        let architectures = Self.architectures(packages.map(architectureOf), defaults: configuration.architectures(for: input.repository.name))
         var listed: [(path: String, digests: AptIndexDigests)] = []
         for component in components.sorted() {
             let byArchitecture = Dictionary(grouping: byComponent[component] ?? [], by: architectureOf)
@@ -64,7 +64,7 @@ struct AptIndexBuilder {
         }
         let release = Array(AptReleaseFile.distRelease(
             repository: input.repository.name.rawValue, dist: dist, components: components.sorted(),
-            architectures: architectures, date: input.now, validFor: configuration.validFor, files: listed).utf8)
+            architectures: architectures, date: input.now, validFor: configuration.validFor(for: input.repository.name), files: listed).utf8)
         let base = [AptLayout.dists, dist]
         files.append(GeneratedFile(path: base + ["Release"], bytes: release))
         let (inRelease, detached) = try Self.signBoth(release, signer: signer)

@@ -13,6 +13,8 @@ public final class AptProvider: PackageProvider {
         public var publicURL: String?
         /// Key type of new repositories unless one is asked for.
         public var defaultKeyAlgorithm: KeyAlgorithm = .ed25519
+        /// Repositories that publish with settings of their own (the config file's `[repositories."apt/NAME"]`).
+        public var repositories: [RepositoryName: AptRepositorySettings] = [:]
         public init() {}
     }
 
