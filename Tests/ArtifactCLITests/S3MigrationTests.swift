@@ -6,8 +6,8 @@ import Foundation
 import Testing
 
 @Suite(.serialized) struct S3MigrationTests {
-    // Goal: after copying <data>/blobs/sha256/ to <bucket>/<prefix>/sha256/ with curl's SigV4 (standing in for
-    // `aws s3 sync`) and moving the local blobs away, fsck with --s3 is clean and the server serves every package
+    // Goal: after copying <data>/blobs/sha256/ to <bucket>/<prefix>/sha256/ with `aws s3 sync` (as OPERATIONS.md
+    // says) and moving the local blobs away, fsck with --s3 is clean and the server serves every package
     // and signed index from S3, and takes new uploads there.
     @Test func localBlobsMoveToS3() async throws {
         let binary = try EndToEndTests.binary()
@@ -26,13 +26,12 @@ import Testing
             try await fetch(server.url + "/apt/a/keyring.gpg", to: trusted)
         }
 
-        try await Self.request(gateway, "PUT", "/\(bucket)")
         let blobs = data + "/blobs/sha256"
         let files = try FileManager.default.subpathsOfDirectory(atPath: blobs).filter { $0.split(separator: "/").count == 3 }
         #expect(files.count >= 10, "packages and index files: \(files)")
-        for relative in files {
-            try await Self.request(gateway, "PUT", "/\(bucket)/moved/sha256/\(relative)", file: blobs + "/" + relative)
-        }
+        // The commands of docs/OPERATIONS.md, as written there (the endpoint and keys are the test gateway's).
+        try await Self.aws(gateway, ["s3", "mb", "s3://\(bucket)"])
+        try await Self.aws(gateway, ["s3", "sync", blobs + "/", "s3://\(bucket)/moved/sha256/"])
         try FileManager.default.moveItem(atPath: data + "/blobs", toPath: work.path("blobs.old"))
 
         let s3 = ["--s3", gateway.url(bucket: bucket, prefix: "moved"), "--s3-region", gateway.region]
@@ -58,14 +57,11 @@ import Testing
         _ = try await server.stop()
     }
 
-    /// A SigV4-signed request with curl; with `file`, its bytes are the body and its name (a blob's SHA-256) the payload hash.
-    static func request(_ gateway: S3TestEndpoint, _ method: String, _ path: String, file: String? = nil) async throws {
-        let payloadHash = file.map { URL(fileURLWithPath: $0).lastPathComponent }
-            ?? "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
-        var arguments = ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", method, "--aws-sigv4", "aws:amz:\(gateway.region):s3",
-                         "--user", "\(gateway.accessKey):\(gateway.secretKey)", "-H", "x-amz-content-sha256: \(payloadHash)"]
-        if let file { arguments += ["-T", file] }
-        let result = try await run(arguments + [gateway.endpoint + path], executable: Tools.curl)
-        guard result.stdout == "200" else { throw E2EFailure("\(method) \(path): HTTP \(result.stdout) \(result.stderr)") }
+    /// Runs the AWS CLI against the test gateway (installed by scripts/install-deps.sh when missing).
+    static func aws(_ gateway: S3TestEndpoint, _ arguments: [String]) async throws {
+        let result = try await run(["aws", "--endpoint-url", gateway.endpoint] + arguments, executable: "/usr/bin/env",
+                                   environment: ["AWS_ACCESS_KEY_ID": gateway.accessKey, "AWS_SECRET_ACCESS_KEY": gateway.secretKey,
+                                                 "AWS_DEFAULT_REGION": gateway.region])
+        guard result.status == 0 else { throw E2EFailure("aws \(arguments.joined(separator: " ")): \(result.stderr)") }
     }
 }
