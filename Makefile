@@ -8,7 +8,7 @@ endif
 ARGS ?=
 SWIFT_TEST_ARGS ?=
 
-.PHONY: deps python-clients build run test bench-ingest bench-fuse bench-apt bench-pypi bench-s3 soak clean
+.PHONY: deps python-clients build run test bench-ingest bench-fuse bench-apt bench-pypi bench-s3 bench-browse soak clean
 
 deps:
 	./scripts/install-deps.sh
@@ -44,6 +44,10 @@ bench-pypi: deps python-clients
 # 1 GiB into a local radosgw: cp into the mount of `serve --s3` vs aws s3 cp vs s3fs; SIZE_MB= and RUNS= pass through.
 bench-s3: deps
 	./Benchmarks/s3.sh
+
+# Browse pages of a 10,000-package repository against the plain listing and the JSON API; COUNT= and RUNS= pass through.
+bench-browse: deps
+	./Benchmarks/browse.sh
 
 # 15 minutes of wrk on indexes and downloads plus continuous ingestion: errors, p99, RSS over time; DURATION= (s).
 soak: deps
