@@ -230,4 +230,31 @@ import Testing
             #expect(!page.text.contains(token), "the page never echoes the secret")
         }
     }
+
+    // Goal: `/` lists every readable repository with its totals, `/<provider>/` those of one provider; a private
+    // repository appears only to a token that may read it; the plain listing stays under ?view=files and for pip.
+    @Test func overviewListsReadableRepositories() async throws {
+        try await TestServer.run { server, client in
+            let empty = try await client.get("/")
+            #expect(empty.status == .ok && empty.text.contains("No repository yet"))
+            try await Self.upload(client, ["tool-1.0.tar.gz", "tool-2.0.tar.gz"])
+            try await Self.upload(client, ["other-1.0.tar.gz"], repository: "secret")
+            let patch = try await client.send(.patch, "/api/tar/secret", headers: [.contentType: "application/json"],
+                                              body: Array(#"{"private": true}"#.utf8))
+            #expect(patch.status == .ok)
+            let root = try await client.get("/")
+            #expect(root.headers[.contentType] == "text/html; charset=utf-8")
+            #expect(root.text.contains("<a href=\"tar/r1/\">r1</a>") && root.text.contains("<td class=\"num\">2</td>"))
+            #expect(root.text.contains("1 repository, 2 packages") && !root.text.contains("secret"))
+            let provider = try await client.get("/tar/")
+            #expect(provider.text.contains("<a href=\"r1/\">r1</a>") && provider.text.contains("tar repositories"))
+            let token = try await server.addToken("reader", repositories: ["tar/secret"])
+            let withToken = try await client.get("/", headers: bearer(token))
+            #expect(withToken.text.contains("<a href=\"tar/secret/\">secret</a> <span class=\"badge\">private</span>"))
+            #expect(try await client.get("/apt/").text.contains("No repository yet"))
+            #expect(try await client.get("/?view=files").text.contains("Index of /"))
+            #expect(try await client.get("/tar/", headers: [.userAgent: "pip/24.0"]).text.contains("Index of /tar/"))
+            #expect(try await client.send(.head, "/").status == .ok)
+        }
+    }
 }

@@ -26,6 +26,14 @@ struct BrowseCatalogue: Sendable {
         return RepositoryView(record: record, rows: rows, dists: dists)
     }
 
+    /// The repositories of `provider` (all when nil) that `mayRead` allows, sorted by provider and name, with totals.
+    func overview(provider: ProviderKind?, mayRead: (RepositoryRecord) -> Bool) throws -> [OverviewPage.Entry] {
+        let totals = try repositories.metadata.repositoryTotals()
+        return try repositories.metadata.repositories()
+            .filter { (provider == nil || $0.provider == provider) && mayRead($0) }
+            .map { OverviewPage.Entry(record: $0, totals: totals[$0.id] ?? RepositoryTotals()) }
+    }
+
     func package(id: NodeID) throws -> PackageView {
         guard let package = try repositories.metadata.package(id: id),
               let record = try repositories.metadata.repository(id: package.repositoryID) else {

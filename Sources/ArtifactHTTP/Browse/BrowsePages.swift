@@ -4,7 +4,8 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 
-/// Serves repository pages (`/<provider>/<repo>/`) and package pages (`<package file>?view=package`).
+/// Serves the overview (`/`, `/<provider>/`), repository pages (`/<provider>/<repo>/`) and package pages
+/// (`<package file>?view=package`).
 /// `TreeFileServer` calls it after the path resolved and the access check passed, so a private repository's
 /// pages need the same covering token as its files.
 struct BrowsePages: Sendable {
@@ -41,6 +42,14 @@ struct BrowsePages: Sendable {
         let page = RepositoryPage(view: view, query: BrowseQuery(query: request.uri.query),
                                   instructions: .repository(target, examplePackage: example))
         return Self.htmlResponse(page.render())
+    }
+
+    /// `/` (every provider) or `/<provider>/`: the repositories the caller may read, with their totals.
+    func overviewPage(provider: ProviderKind?, request: Request, caller: Caller) async throws -> Response {
+        if request.method == .head { return Self.htmlResponse(nil) }
+        let catalogue = self.catalogue
+        let entries = try await executor.run { try catalogue.overview(provider: provider) { caller.mayRead($0.key) } }
+        return Self.htmlResponse(OverviewPage(provider: provider, entries: entries).render())
     }
 
     /// The repository's rows: from the cache while the catalogue is unchanged, else read on the executor.

@@ -62,8 +62,12 @@ struct TreeFileServer: Sendable {
                 let location = RequestPath.urlPath(components, alias: path.usedAlias, trailingSlash: true)
                 return Response(status: .movedPermanently, headers: [.location: location])
             }
-            if entry.kind == .repository, view != .files, !Self.isPackageTool(request.headers[.userAgent]) {
-                return try await browse.repositoryPage(entry, request: request, caller: caller)
+            if view != .files, !Self.isPackageTool(request.headers[.userAgent]) {
+                if entry.kind == .repository { return try await browse.repositoryPage(entry, request: request, caller: caller) }
+                if entry.id == WellKnownNode.root { return try await browse.overviewPage(provider: nil, request: request, caller: caller) }
+                if entry.kind == .root, entry.parentID == WellKnownNode.root, let kind = ProviderKind(pathComponent: entry.name) {
+                    return try await browse.overviewPage(provider: kind, request: request, caller: caller)
+                }
             }
             if entry.kind == .generatedDirectory, let index = try await simpleIndex(resolved, request: request) {
                 return index

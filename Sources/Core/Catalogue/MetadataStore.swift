@@ -14,6 +14,9 @@ public protocol MetadataStore: Sendable {
     /// Repositories, packages and bytes per provider, and the database's size (metrics, readiness).
     func statistics() throws -> CatalogueStatistics
 
+    /// Packages, bytes and newest upload of each repository that has packages (the browse overview).
+    func repositoryTotals() throws -> [NodeID: RepositoryTotals]
+
     // MARK: Repositories
     /// Creates a repository and its directory node; throws `ArtifactError.alreadyExists`. A private repository
     /// is private from its first commit, so no anonymous read can slip in before a flag is set.

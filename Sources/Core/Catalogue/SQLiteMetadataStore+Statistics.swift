@@ -17,7 +17,33 @@ public struct CatalogueStatistics: Sendable, Equatable {
     public init() {}
 }
 
+/// One repository's packages: how many, their bytes, the newest upload (nil when empty).
+public struct RepositoryTotals: Sendable, Equatable {
+    public var packages = 0
+    public var bytes: Int64 = 0
+    public var lastUpload: Date?
+    public init() {}
+}
+
 extension SQLiteMetadataStore {
+    /// Totals per repository id, in one grouped query (repositories without packages are absent).
+    public func repositoryTotals() throws -> [NodeID: RepositoryTotals] {
+        try read { db in
+            var totals: [NodeID: RepositoryTotals] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT repository_id, COUNT(*) AS n, COALESCE(SUM(size), 0) AS bytes, MAX(uploaded_at) AS last
+                FROM packages GROUP BY repository_id
+                """) {
+                var entry = RepositoryTotals()
+                entry.packages = row["n"]
+                entry.bytes = row["bytes"]
+                entry.lastUpload = (row["last"] as Double?).map(Date.init(timeIntervalSince1970:))
+                totals[row["repository_id"]] = entry
+            }
+            return totals
+        }
+    }
+
     public func statistics() throws -> CatalogueStatistics {
         try read { db in
             var statistics = CatalogueStatistics()
