@@ -171,6 +171,9 @@ import Testing
             }
             let head = try await client.send(.head, "/tar/r1/")
             #expect(head.status == .ok && head.bytes.isEmpty)
+            // The rows are cached between views; an upload after a view shows on the next one.
+            try await Self.upload(client, ["later-2.0.tar.gz"])
+            #expect(try await client.get("/tar/r1/").text.contains("later-2.0.tar.gz?view=package"))
         }
     }
 

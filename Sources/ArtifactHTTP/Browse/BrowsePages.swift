@@ -11,12 +11,14 @@ import NIOCore
 struct BrowsePages: Sendable {
     let catalogue: BrowseCatalogue
     let executor: BlockingExecutor
-    let views: RepositoryViewCache
+    /// A repository's rows while the catalogue is unchanged, so sorting, filtering and paging a large repository
+    /// do not read and convert every row again; a 10,000-package repository's rows take a few MiB.
+    let views: ChangeTaggedCache<NodeID, BrowseCatalogue.RepositoryView>
 
     init(repositories: Repositories, executor: BlockingExecutor) {
         catalogue = BrowseCatalogue(repositories: repositories)
         self.executor = executor
-        views = RepositoryViewCache(metadata: repositories.metadata)
+        views = ChangeTaggedCache(metadata: repositories.metadata, entryCountMax: 8)
     }
 
     /// What `?view=` asks for: the default page of the path, a package page, or the plain directory listing.
