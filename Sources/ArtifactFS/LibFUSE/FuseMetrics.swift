@@ -15,13 +15,12 @@ enum FuseMetrics {
     }
 
     /// The symbolic name of the errno values the filesystem returns; others by number.
-    static func name(of code: Int32) -> String {
-        let names: [Int32: String] = [
-            EPERM: "EPERM", ENOENT: "ENOENT", EIO: "EIO", EBADF: "EBADF", EACCES: "EACCES", EEXIST: "EEXIST",
-            EXDEV: "EXDEV", ENOTDIR: "ENOTDIR", EISDIR: "EISDIR", EINVAL: "EINVAL", ENOSPC: "ENOSPC", EROFS: "EROFS",
-            ENAMETOOLONG: "ENAMETOOLONG", ENOTEMPTY: "ENOTEMPTY", ENODATA: "ENODATA", EOPNOTSUPP: "EOPNOTSUPP",
-            ESTALE: "ESTALE", ENOSYS: "ENOSYS", ERANGE: "ERANGE",
-        ]
-        return names[code] ?? "errno-\(code)"
-    }
+    static func name(of code: Int32) -> String { names[code] ?? "errno-\(code)" }
+
+    private static let names: [Int32: String] = [
+        EPERM: "EPERM", ENOENT: "ENOENT", EIO: "EIO", EBADF: "EBADF", EACCES: "EACCES", EEXIST: "EEXIST",
+        EXDEV: "EXDEV", ENOTDIR: "ENOTDIR", EISDIR: "EISDIR", EINVAL: "EINVAL", ENOSPC: "ENOSPC", EROFS: "EROFS",
+        ENAMETOOLONG: "ENAMETOOLONG", ENOTEMPTY: "ENOTEMPTY", ENODATA: "ENODATA", EOPNOTSUPP: "EOPNOTSUPP",
+        ESTALE: "ESTALE", ENOSYS: "ENOSYS", ERANGE: "ERANGE",
+    ]
 }

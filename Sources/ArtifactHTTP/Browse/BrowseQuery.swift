@@ -89,9 +89,8 @@ struct BrowseQuery: Sendable, Equatable {
         return spaced.removingPercentEncoding ?? spaced
     }
 
+    /// A path segment's encoding, except that `+` must be encoded in a query, where it reads as a space.
     private static func encode(_ text: String) -> String {
-        var allowed = CharacterSet.alphanumerics.intersection(CharacterSet(charactersIn: Unicode.Scalar(0)...Unicode.Scalar(127)))
-        allowed.insert(charactersIn: "-._~")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+        RequestPath.percentEncode(text).replacingOccurrences(of: "+", with: "%2B")
     }
 }
