@@ -131,6 +131,16 @@ struct SettingsTests {
         let file = try ConfigFile.load(path: path)
         #expect(file.repositories.count == 2)
         #expect(file.layer.listen == "127.0.0.1:8080")
+        // Keys a repository table only shows commented out (so a copy of the file pins nothing the operator later
+        // changes with `repo set`) must be real keys with valid values too.
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let tables = try #require(text.range(of: "\n[repositories."))
+        let uncommented = String(text[..<tables.lowerBound]) + text[tables.lowerBound...].split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            line.range(of: #"^# [a-z_]+ = "#, options: .regularExpression) != nil ? String(line.dropFirst(2)) : String(line)
+        }.joined(separator: "\n")
+        #expect(uncommented != text, "the example shows optional keys commented out")
+        let everything = try ConfigFile.parse(uncommented, path: path)
+        #expect(everything.repositories.values.contains { $0.isPrivate == false && $0.uploadTokens?.map(\.rawValue) == ["ci"] })
     }
 
     // Goal: the effective settings printed by `config check` never contain the secrets.
