@@ -96,6 +96,13 @@ struct Bootstrap {
         executor = BlockingExecutor(threadCount: 8)
     }
 
+    /// The stores and apt publishing settings `settings` names; `listening` is the address the apt install script
+    /// names when no public URL is set (`serve` only).
+    init(_ settings: Settings, listening: ListenAddress? = nil, logger: Logger) throws {
+        try self.init(dataDirectory: settings.dataDirectory, s3: try settings.s3Location(),
+                      apt: settings.aptConfiguration(listening: listening), keyExpirySeconds: settings.keyExpirySeconds, logger: logger)
+    }
+
     /// Takes `<data>/lock` for the life of the process: opening the stores empties the spool, which would
     /// destroy a running server's uploads, so a second process on the same data directory must stop here.
     static func lock(_ dataDirectory: String) throws {

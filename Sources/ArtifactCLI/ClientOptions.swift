@@ -11,7 +11,8 @@ struct ClientOptions: ParsableArguments {
     var token: String?
 
     var baseURL: String {
-        var url = server ?? ProcessInfo.processInfo.environment["ARTIFACTFS_SERVER"] ?? "http://127.0.0.1:8080"
+        // An empty variable counts as unset, as everywhere else.
+        var url = server ?? ProcessInfo.processInfo.environment["ARTIFACTFS_SERVER"].flatMap { $0.isEmpty ? nil : $0 } ?? "http://127.0.0.1:8080"
         while url.hasSuffix("/") { url.removeLast() }
         return url
     }

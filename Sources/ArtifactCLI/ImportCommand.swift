@@ -24,7 +24,7 @@ struct ImportCommand: ParsableCommand {
     @Option(help: "With --server: uploads in flight at once.") var jobs: Int = 4
     @Argument(help: "Files or directories to import.") var paths: [String]
 
-    var throughServer: Bool { client.server != nil || ProcessInfo.processInfo.environment["ARTIFACTFS_SERVER"] != nil }
+    var throughServer: Bool { client.server != nil || !(ProcessInfo.processInfo.environment["ARTIFACTFS_SERVER"] ?? "").isEmpty }
 
     func validate() throws {
         guard ProviderKind(pathComponent: provider) != nil else { throw ValidationError("--provider must be apt, pypi or tar") }
@@ -36,7 +36,11 @@ struct ImportCommand: ParsableCommand {
         let kind = ProviderKind(pathComponent: provider)!
         let directory = kind == .apt ? ["pool", dist!, component] : []
         let files = try Self.files(in: paths, kind: kind)
-        let progress = ImportProgress(totalFiles: files.count, totalBytes: files.reduce(0) { $0 + $1.size })
+        let totalBytes = files.reduce(0) { $0 + $1.size }
+        let meter = ProgressMeter(label: "import")
+        let progress: @Sendable (Int, Int64) -> Void = { done, bytes in
+            meter.update(files: done, of: files.count, bytes: bytes, of: totalBytes)
+        }
         let results: [ImportedFile]
         if throughServer {
             results = try ImportOverHTTP(client: client, provider: provider, repo: repo, directory: directory, jobs: jobs)
@@ -44,15 +48,17 @@ struct ImportCommand: ParsableCommand {
         } else {
             results = try importLocally(files, kind: kind, directory: directory, progress: progress)
         }
-        progress.finish()
+        meter.finish()
         try Self.report(results, into: "/\(kind)/\(repo)/\(directory.joined(separator: "/"))")
     }
 
-    private func importLocally(_ files: [ImportFile], kind: ProviderKind, directory: [String], progress: ImportProgress) throws -> [ImportedFile] {
-        let logger = Bootstrap.makeLogger("artifactfs")
+    private func importLocally(_ files: [ImportFile], kind: ProviderKind, directory: [String], progress: @Sendable (Int, Int64) -> Void) throws -> [ImportedFile] {
+        // The file's apt settings and key expiry apply as for `serve`: the import may create the repository and publishes it.
+        let settings = try data.settings()
+        let logger = Bootstrap.makeLogger("artifactfs", level: settings.level)
         let bootstrap: Bootstrap
         do {
-            bootstrap = try Bootstrap(dataDirectory: data.resolved, s3: try data.s3Location(), logger: logger)
+            bootstrap = try Bootstrap(settings, logger: logger)
         } catch let error as ValidationError where error.message.contains("in use") {
             throw ValidationError("\(error.message), or import through the running server: add --server http://HOST:PORT")
         }
@@ -60,7 +66,7 @@ struct ImportCommand: ParsableCommand {
         try bootstrap.startWriting(logger: logger)
         let target = try bootstrap.repositories.dropTarget(kind, try RepositoryName(repo), directory: directory, create: true)
         return try bootstrap.repositories.importFiles(files.map(\.path), into: target) { done, bytes in
-            progress.update(files: done, bytes: bytes)
+            progress(done, bytes)
         }.map(ImportedFile.init)
     }
 

@@ -13,7 +13,7 @@ struct ImportOverHTTP {
     let directory: [String]
     let jobs: Int
 
-    func run(_ files: [ImportFile], progress: ImportProgress) throws -> [ImportedFile] {
+    func run(_ files: [ImportFile], progress: @Sendable (Int, Int64) -> Void) throws -> [ImportedFile] {
         let results = Mutex([ImportedFile?](repeating: nil, count: files.count))
         let next = Atomic(0)
         let done = Mutex((files: 0, bytes: Int64(0)))
@@ -28,7 +28,7 @@ struct ImportOverHTTP {
                 case .failure(let stop): fatal.withLock { $0 = $0 ?? stop.description }
                 }
                 let (count, bytes) = done.withLock { d in d.files += 1; d.bytes += file.size; return (d.files, d.bytes) }
-                progress.update(files: count, bytes: bytes)
+                progress(count, bytes)
             }
         }
         if let message = fatal.withLock({ $0 }) { throw CLIFailure(message) }

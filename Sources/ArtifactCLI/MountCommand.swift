@@ -34,7 +34,7 @@ struct MountCommand: ParsableCommand {
     func run() throws {
         let settings = try settings()
         let dataDirectory = settings.dataDirectory
-        let mountPoint = settings.mountPath ?? "./mnt"
+        let mountPoint = settings.mountPath!  // validate() refused a missing one
         if background {
             // The child runs in the foreground form, never with --background (it would detach again).
             var child = ["mount", "--data", dataDirectory, mountPoint]
@@ -45,8 +45,7 @@ struct MountCommand: ParsableCommand {
         }
         let logger = Bootstrap.makeLogger("artifactfs", level: settings.level)
         // A mount-only node publishes too: with the same apt settings and repositories as `serve`.
-        let bootstrap = try Bootstrap(dataDirectory: dataDirectory, s3: try settings.s3Location(), apt: settings.aptConfiguration(listening: nil),
-                                      keyExpirySeconds: settings.keyExpirySeconds, logger: logger)
+        let bootstrap = try Bootstrap(settings, logger: logger)
         defer { bootstrap.shutdown() }
         try bootstrap.startWriting(logger: logger)
         try bootstrap.apply(settings.repositories, logger: logger)

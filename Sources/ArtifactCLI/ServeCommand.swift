@@ -62,8 +62,7 @@ struct ServeCommand: AsyncParsableCommand {
         let metrics = OperationsSupport.bootstrapMetrics()  // before the stores: metrics made earlier would record nowhere
         let address = try settings.listenAddress()
         let dataDirectory = settings.dataDirectory
-        let bootstrap = try Bootstrap(dataDirectory: dataDirectory, s3: try settings.s3Location(), apt: settings.aptConfiguration(listening: address),
-                                      keyExpirySeconds: settings.keyExpirySeconds, logger: logger)
+        let bootstrap = try Bootstrap(settings, listening: address, logger: logger)
         defer { bootstrap.shutdown() }
         try bootstrap.startWriting(logger: logger)
         try bootstrap.apply(settings.repositories, logger: logger)
