@@ -8,7 +8,7 @@ endif
 ARGS ?=
 SWIFT_TEST_ARGS ?=
 
-.PHONY: deps python-clients build run test bench-ingest bench-fuse bench-apt bench-pypi bench-s3 bench-browse soak clean
+.PHONY: deps python-clients build run test test-long bench-ingest bench-fuse bench-apt bench-pypi bench-s3 bench-browse soak clean
 
 deps:
 	./scripts/install-deps.sh
@@ -26,6 +26,11 @@ run: build
 
 test: deps python-clients
 	swift test $(SWIFT_TEST_ARGS)
+
+# The long modes of the robustness tests: 50 crash-and-recovery trials at random steps and a 2,000-step
+# mount model run (about 10 minutes on 2 cores).
+test-long: deps python-clients
+	ARTIFACTFS_CRASH_RUNS=50 ARTIFACTFS_MODEL_STEPS=2000 swift test --filter 'CrashRecoveryTests|MountModelTests' $(SWIFT_TEST_ARGS)
 
 bench-ingest: deps
 	./Benchmarks/ingest-put.sh

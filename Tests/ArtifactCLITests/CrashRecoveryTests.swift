@@ -125,10 +125,9 @@ private struct CrashTrial {
     }
 
     private func createRepository(_ base: String, _ provider: String, _ name: String) async throws -> Bool {
-        let result = try await ArtifactCLITests.run(["-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "-H", "Content-Type: application/json",
-                                                     "-d", "{\"provider\":\"\(provider)\",\"name\":\"\(name)\"}", base + "/api/repos"],
-                                                    executable: Tools.curl)
-        return ["201", "409"].contains(result.stdout)
+        let result = try await curl(["-X", "POST", "-H", "Content-Type: application/json",
+                                     "-d", "{\"provider\":\"\(provider)\",\"name\":\"\(name)\"}", base + "/api/repos"])
+        return [201, 409].contains(result.code)
     }
 
     /// Waits up to 30 s for the armed server to die; false if it is still running (then it is stopped).
