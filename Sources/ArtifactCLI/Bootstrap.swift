@@ -138,6 +138,11 @@ struct Bootstrap {
             logger.warning("the last run did not stop cleanly: publishing every repository again and removing leftovers")
             let report = try repositories.recoverFromUncleanStop()
             logger.notice("recovered", metadata: ["blobs.deleted": "\(report.orphansDeleted)", "uploads.aborted": "\(report.uploadsAborted)"])
+            if report.orphans.count > report.orphansDeleted || report.incompleteUploads > report.uploadsAborted {
+                // A shared bucket: what looks left over may be another server's upload in progress.
+                logger.warning("unreferenced blobs or unfinished uploads left in the shared blob store (remove them with `artifactfs fsck --delete-orphans` while no server writes to it)",
+                               metadata: ["blobs": "\(report.orphans.count)", "uploads": "\(report.incompleteUploads)"])
+            }
             for missing in report.missing {
                 logger.error("a blob the catalogue needs is missing (upload it again)", metadata: [
                     "blob.sha256": "\(missing.digest)", "used.by": "\(missing.usedBy.joined(separator: ", "))"])

@@ -7,8 +7,10 @@ import Synchronization
 public final class InMemoryBlobStore: BlobStore {
     private let blobs = Mutex<[SHA256Digest: [UInt8]]>([:])
     private let failing = Atomic<Bool>(false)
+    /// Plays a store other servers may write to (as S3 is).
+    public let mayBeShared: Bool
 
-    public init() {}
+    public init(mayBeShared: Bool = false) { self.mayBeShared = mayBeShared }
 
     /// While true, every write fails with `BlobStoreError.backend` (to test that nothing half-publishes).
     public var failWrites: Bool {

@@ -49,4 +49,22 @@ import Testing
         #expect(report.orphans == [pending] && report.orphansDeleted == 0)
         #expect(try blobs.contains(pending))
     }
+
+    // Goal: recovery after a crash deletes leftovers of a store this process owns, but only reports them in a store
+    // other servers may write to (there an unreferenced blob may be another server's upload in flight).
+    @Test(arguments: [false, true])
+    func recoveryDeletesOrphansOnlyWhenTheStoreIsOurs(shared: Bool) throws {
+        let scratch = ScratchDirectory()
+        let blobs = InMemoryBlobStore(mayBeShared: shared)
+        let repositories = try Fixtures.repositories(scratch, blobs: blobs)
+        let target = try repositories.dropTarget(.tar, RepositoryName("r"), directory: [], create: true)
+        _ = try repositories.ingest(try Fixtures.stage(try Fixtures.archive("z"), in: repositories.spool), into: target, filename: "a-1.0.tar.gz")
+        let orphan = try blobs.put(Array("stored, never committed".utf8))
+        let report = try repositories.recoverFromUncleanStop()
+        #expect(report.orphans == [orphan])
+        #expect(report.orphansDeleted == (shared ? 0 : 1))
+        #expect(try blobs.contains(orphan) == shared)
+        let sums = try #require(try repositories.tree.resolve(["tar", "r", "SHA256SUMS"]))
+        #expect(String(decoding: try repositories.tree.open(sums).readAll(), as: UTF8.self).contains("a-1.0.tar.gz"))
+    }
 }

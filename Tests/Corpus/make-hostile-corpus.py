@@ -22,11 +22,66 @@ os.makedirs(OUT, exist_ok=True)
 cases = []
 
 
+# What the error must say, for the cases that do not give it at their call: the words a user needs to see what
+# is wrong with the file (the test compares case-insensitively, as a substring of the answer).
+REASONS = {
+    "tar-empty": "unrecognized archive format",
+    "tar-truncated": "truncated",
+    "tar-wrong-magic": "unrecognized archive format",
+    "tar-zip-named-tgz": "the content is zip",
+    "tar-xz-truncated": "not a valid package",
+    "tar-bz2-garbage": "unrecognized archive format",
+    "tar-zst-garbage": "zstd",
+    "tar-nested-then-truncated": "truncated",
+    "tar-absurd-size": "not a valid package",
+    "name-control-char": "control character",
+    "name-not-utf8": "percent-encoding",
+    "name-dotdot": "'..' are not allowed",
+    "name-encoded-traversal": "in a path segment",
+    "name-backslash": "in a path segment",
+    "name-nul": "control character",
+    "name-too-long": "invalid filename",
+    "name-no-version": "version starting with a digit",
+    "name-hidden": "must not start with '.'",
+    "name-reserved": "read-only",
+    "deb-empty": "not an ar archive",
+    "deb-wrong-magic": "not an ar archive",
+    "deb-no-debian-binary": "not debian-binary",
+    "deb-format-3": "unsupported debian package format",
+    "deb-no-control": "expected a control.tar member",
+    "deb-no-package-field": "no package field",
+    "deb-duplicate-field": "duplicate field",
+    "deb-control-chars": "control character",
+    "deb-not-utf8": "not valid utf-8",
+    "deb-bad-version": "invalid debian version",
+    "deb-epoch-not-number": "epoch",
+    "deb-architecture-traversal": "invalid debian architecture",
+    "deb-data-truncated": "truncated",
+    "deb-absurd-member-size": "larger than",
+    "deb-100mb-control": "larger than 1 mib",
+    "deb-control-traversal": "'..' component",
+    "whl-empty": "must be a zip archive",
+    "whl-wrong-magic": "must be a zip archive",
+    "whl-bad-filename": "invalid wheel file name",
+    "whl-100mb-metadata": "larger than 8 mib",
+    "whl-metadata-not-utf8": "not valid utf-8",
+    "whl-metadata-control-chars": "control character",
+    "whl-metadata-duplicate-name": "more than once",
+    "whl-no-metadata": "has no",
+    "whl-zip-bomb": "decompresses to more than",
+    "whl-version-mismatch": "metadata says",
+    "sdist-no-pkg-info": "has no",
+}
+
+
 def case(case_id, path, data, status=400, reason=""):
-    """Records one upload of `data` (bytes) to `path`."""
+    """Records one upload of `data` (bytes) to `path`; the answer must contain `reason` (or REASONS[case_id])."""
     name = case_id + ".bin"
     with open(os.path.join(OUT, name), "wb") as f:
         f.write(data)
+    reason = reason or REASONS.get(case_id, "")
+    if not reason:
+        sys.exit(f"{case_id}: no expected reason (give reason= or add it to REASONS)")
     cases.append((case_id, path, name, str(status), reason))
 
 

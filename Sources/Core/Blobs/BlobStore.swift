@@ -36,9 +36,15 @@ public protocol BlobStore: Sendable {
     func delete(_ digest: SHA256Digest) throws
     /// Every stored digest (for fsck and tests).
     func allDigests() throws -> [SHA256Digest]
+    /// Whether other servers may write to the same store (an S3 bucket several exporters serve). Then a blob this
+    /// catalogue does not name may be another server's upload in progress, and nothing deletes it unasked.
+    var mayBeShared: Bool { get }
 }
 
 extension BlobStore {
+    /// A directory under the data directory's lock belongs to one process.
+    public var mayBeShared: Bool { false }
+
     public func adoptAll(_ staged: [StagedFile]) throws -> [FileDigests] {
         try staged.map { try adopt($0) }
     }

@@ -33,6 +33,8 @@ public struct MeteredBlobStore: BlobStore {
         MeteredBlobReader(base: try counted("open", notFoundIsError: false) { try base.open(digest) }, read: read)
     }
 
+    public var mayBeShared: Bool { base.mayBeShared }
+
     public func contains(_ digest: SHA256Digest) throws -> Bool { try counted("contains") { try base.contains(digest) } }
     public func delete(_ digest: SHA256Digest) throws { try counted("delete") { try base.delete(digest) } }
     public func allDigests() throws -> [SHA256Digest] { try counted("list") { try base.allDigests() } }

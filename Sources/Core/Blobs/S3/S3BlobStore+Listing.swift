@@ -2,6 +2,9 @@
 
 extension S3BlobStore {
     /// Every object under `<prefix>/sha256/` whose key is exactly a blob key; anything else there is ignored.
+    /// Several exporters may serve one bucket (DESIGN §7).
+    public var mayBeShared: Bool { true }
+
     public func allDigests() throws -> [SHA256Digest] {
         try objectKeys(under: keyRoot).compactMap(digest(ofKey:)).sorted()
     }
