@@ -48,6 +48,27 @@ import Testing
         #expect(await publisher.waitUntilPublished(8, ticket: soon, timeout: .seconds(30)))
     }
 
+    // Goal: a stop that comes while the loop is publishing returns only after that publish, and a publish that
+    // failed there (back in the queue for its retry) is run by the stop instead of being dropped.
+    @Test func stopWaitsForThePublishInProgress() throws {
+        let calls = Calls()
+        let started = DispatchSemaphore(value: 0)
+        let attempts = Atomic(0)
+        let publisher = Publisher(quietDelay: .milliseconds(1), maxDelay: .milliseconds(1), logger: Logger(label: "t")) { id in
+            let attempt = attempts.add(1, ordering: .relaxed).newValue
+            if attempt == 1 {
+                started.signal()
+                Thread.sleep(forTimeInterval: 0.3)
+                throw CocoaError(.fileWriteUnknown)   // the loop's attempt fails after a while
+            }
+            calls.record(id)
+        }
+        publisher.schedule(7)
+        started.wait()
+        #expect(publisher.stopAfterPendingPublishes(), "the stop retried the failed publish and it succeeded")
+        #expect(attempts.load(ordering: .relaxed) == 2 && calls.count == 1)
+    }
+
     // Goal: a clean stop runs the publishes still waiting for their delay (and reports success), so stopping right
     // after an ingest never leaves the indexes behind the catalogue; a failing one is reported.
     @Test func stopRunsOwedPublishes() throws {

@@ -32,6 +32,8 @@ public final class Publisher: Sendable {
     private let logger: Logger
     private let state = Mutex(State())
     private let wakeup = DispatchSemaphore(value: 0)
+    /// Signalled when the loop thread has returned (and re-signalled by each waiter, so every waiter passes).
+    private let loopEnded = DispatchSemaphore(value: 0)
 
     public init(quietDelay: Duration = .milliseconds(150), maxDelay: Duration = .milliseconds(600),
                 logger: Logger, publish: @escaping PublishFunction) {
@@ -115,16 +117,19 @@ public final class Publisher: Sendable {
         wakeup.signal()
     }
 
-    /// Stops the loop, then runs on the calling thread the publishes still waiting for their delay, so a clean
-    /// stop never leaves indexes behind the catalogue. Returns false when one of them failed or is still owed.
+    /// Stops the loop and waits until it has returned (a publish it was running finishes first, and a failed one is
+    /// back in `pending`), then runs on the calling thread the publishes still owed, so a clean stop never leaves
+    /// indexes behind the catalogue. Returns false when one of them failed or is still owed.
     @discardableResult
     public func stopAfterPendingPublishes() -> Bool {
+        state.withLock { $0.stopped = true }
+        wakeup.signal()
+        loopEnded.wait()
+        loopEnded.signal()
         let owed = state.withLock { s -> [(NodeID, UInt64)] in
-            s.stopped = true
             defer { s.pending = [:] }
             return s.pending.map { ($0.key, $0.value.ticket) }
         }
-        wakeup.signal()
         var succeeded = true
         for (repository, ticket) in owed {
             do { try run(repository, covering: ticket) } catch {
@@ -136,6 +141,7 @@ public final class Publisher: Sendable {
     }
 
     private func loop() {
+        defer { loopEnded.signal() }
         while !state.withLock({ $0.stopped }) {
             let (due, wait) = state.withLock { s -> ([(NodeID, UInt64)], Duration?) in
                 let now = ContinuousClock.now
