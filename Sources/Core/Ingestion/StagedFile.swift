@@ -43,8 +43,12 @@ public final class StagedFile: Sendable {
         state = Mutex(State(fd: fd, hasher: BackgroundHasher(kinds: digestKinds), early: early))
     }
 
+    /// A staged file dropped without `discard` still cancels the upload following it (its parts and threads).
     deinit {
-        state.withLock { if $0.fd >= 0 { close($0.fd) } }
+        state.withLock { s in
+            s.dropEarlyUpload()
+            if s.fd >= 0 { close(s.fd) }
+        }
     }
 
     /// Current size in bytes.

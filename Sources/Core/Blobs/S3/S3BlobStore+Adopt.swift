@@ -8,16 +8,16 @@ extension S3BlobStore: EarlyUploading {
     /// size is damaged and gets replaced). The spool file is read, never moved: the caller discards it.
     public func adopt(_ staged: StagedFile) throws -> FileDigests {
         let digests = try staged.finish()
+        // Taken from the staged file, the early upload is ours to finish or cancel on every path.
         let early = staged.takeEarlyUpload() as? S3EarlyUpload
         let key = key(for: digests.sha256)
-        if try objectSize(key) == digests.size {
+        let existing: Int64?
+        do { existing = try objectSize(key) } catch { early?.cancel(); throw error }
+        if existing == digests.size {
             early?.cancel()
             return digests
         }
-        if let early, try early.complete(size: digests.size) {
-            try finishEarlyUpload(early, to: key, size: digests.size)
-            return digests
-        }
+        if let early, finishedEarly(early, to: key, size: digests.size) { return digests }
         let fd = Foundation.open(staged.path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw POSIXFailure(op: "open", path: staged.path) }
         defer { Foundation.close(fd) }
@@ -30,6 +30,20 @@ extension S3BlobStore: EarlyUploading {
                                       payloadHash: digests.sha256.hex), expecting: [200])
         }
         return digests
+    }
+
+    /// Completes the upload that followed the file and copies it into place. False when it never started, or when a
+    /// step failed (logged; what was uploaded is aborted or deleted): the spool file is intact, so the caller
+    /// uploads it the ordinary way rather than failing the ingest.
+    private func finishedEarly(_ early: S3EarlyUpload, to key: String, size: Int64) -> Bool {
+        do {
+            guard try early.complete(size: size) else { return false }
+            try finishEarlyUpload(early, to: key, size: size)
+            return true
+        } catch {
+            client.logger.warning("the early upload could not be finished; uploading the file again", metadata: ["error": "\(error)"])
+            return false
+        }
     }
 
     /// Follows every new spool file; nothing is sent unless it grows past the multipart threshold.

@@ -25,7 +25,7 @@ final class S3Client: Sendable {
     let location: S3Location
     private let configuration: S3BlobStore.Configuration
     private let pool: CurlHandlePool
-    private let logger: Logger
+    let logger: Logger
 
     init(location: S3Location, configuration: S3BlobStore.Configuration, logger: Logger) {
         self.location = location
