@@ -190,6 +190,16 @@ case("tar-symlink-absolute", tar("hostile-1.0.tar.gz"),
      tar_bytes([({"name": "hostile-1.0/passwd", "type": tarfile.SYMTYPE, "linkname": "/etc/passwd"}, None)]), reason="link")
 case("tar-symlink-escapes", tar("hostile-1.0.tar.gz"),
      tar_bytes([({"name": "hostile-1.0/up", "type": tarfile.SYMTYPE, "linkname": "../../.."}, None)]), reason="link")
+# Each link alone stays inside (d/a -> .. is the root; d/a/b -> .. is d/a's parent as written), but once an
+# extractor follows the first, b lands at the root and points above it; then a file is written through b.
+case("tar-symlink-chain", tar("hostile-1.0.tar.gz"),
+     tar_bytes([({"name": "d/a", "type": tarfile.SYMTYPE, "linkname": ".."}, None),
+                ({"name": "d/a/b", "type": tarfile.SYMTYPE, "linkname": ".."}, None),
+                ({"name": "d/a/b/evil"}, b"outside\n")]), reason="through its own symbolic link")
+case("sdist-write-through-symlink", pypi("hostile-1.0.tar.gz"),
+     tar_bytes([({"name": "hostile-1.0/PKG-INFO"}, METADATA.encode()),
+                ({"name": "hostile-1.0/up", "type": tarfile.SYMTYPE, "linkname": "."}, None),
+                ({"name": "hostile-1.0/up/setup.py"}, b"")]), reason="through its own symbolic link")
 case("tar-hardlink-escapes", tar("hostile-1.0.tar.gz"),
      tar_bytes([({"name": "hostile-1.0/shadow", "type": tarfile.LNKTYPE, "linkname": "../../etc/shadow"}, None)]), reason="link")
 case("tar-device-node", tar("hostile-1.0.tar.gz"),

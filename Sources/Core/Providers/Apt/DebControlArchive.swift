@@ -19,11 +19,12 @@ struct DebControlArchive {
         }
         var control: [UInt8]?
         var checked = false
+        var paths = ArchivePathPolicy()
         while let entry = try archive({ () throws(ArchiveError) in try reader.next() }) {
             if !checked { try member.checkDetected(reader) }
             checked = true
             // dpkg unpacks the control archive (maintainer scripts) into its own directory: nothing may leave it.
-            try archive { () throws(ArchiveError) in try ArchivePathPolicy.check(entry) }
+            try archive { () throws(ArchiveError) in try paths.check(entry) }
             guard entry.path == "./control" || entry.path == "control" else {
                 try archive { () throws(ArchiveError) in try reader.drainData() }
                 continue

@@ -16,6 +16,7 @@ final class PythonArchive {
     private var firstEntry: ArchiveEntryInfo?
     private var firstTaken = false
     private var lastPath: String?
+    private var paths = ArchivePathPolicy()
 
     /// Opens `path` and refuses it unless it is `container` with `compression` on the outside; `role` names
     /// what the file claims to be ("a wheel") for the message.
@@ -58,7 +59,7 @@ final class PythonArchive {
         lastPath = info.path
         // Installers and `pip` building an sdist write every path under their target directory.
         do {
-            try ArchivePathPolicy.check(info)
+            try paths.check(info)
             return Entry(info: info, components: try ArchivePathPolicy.components(of: info.path))
         } catch {
             throw PythonPackageError(error.message)

@@ -75,9 +75,10 @@ public struct TarballProvider: PackageProvider {
         let reader = try ArchiveReader(path: path, formats: [.tar, .zip], decompressedBytesMax: budget)
         defer { reader.close() }
         var entries = 0
+        var paths = ArchivePathPolicy()
         while let entry = try reader.next() {
             if entries == 0 { try checkDetected(reader, against: format) }
-            try ArchivePathPolicy.check(entry)
+            try paths.check(entry)
             try reader.drainData()
             entries += 1
         }
