@@ -26,11 +26,11 @@ struct BrowseCatalogue: Sendable {
         return RepositoryView(record: record, rows: rows, dists: dists)
     }
 
-    /// The repositories of `provider` (all when nil) that `mayRead` allows, sorted by provider and name, with totals.
-    func overview(provider: ProviderKind?, mayRead: (RepositoryRecord) -> Bool) throws -> [OverviewPage.Entry] {
+    /// The repositories of `provider` (all when nil), sorted by provider and name, with their totals.
+    func overview(provider: ProviderKind?) throws -> [OverviewPage.Entry] {
         let totals = try repositories.metadata.repositoryTotals()
         return try repositories.metadata.repositories()
-            .filter { (provider == nil || $0.provider == provider) && mayRead($0) }
+            .filter { provider == nil || $0.provider == provider }
             .map { OverviewPage.Entry(record: $0, totals: totals[$0.id] ?? RepositoryTotals()) }
     }
 

@@ -14,11 +14,14 @@ struct BrowsePages: Sendable {
     /// A repository's rows while the catalogue is unchanged, so sorting, filtering and paging a large repository
     /// do not read and convert every row again; a 10,000-package repository's rows take a few MiB.
     let views: ChangeTaggedCache<NodeID, BrowseCatalogue.RepositoryView>
+    /// The overview's rows by provider ("" for all), before the caller's read access filters them.
+    let overviews: ChangeTaggedCache<String, [OverviewPage.Entry]>
 
     init(repositories: Repositories, executor: BlockingExecutor) {
         catalogue = BrowseCatalogue(repositories: repositories)
         self.executor = executor
         views = ChangeTaggedCache(metadata: repositories.metadata, entryCountMax: 8)
+        overviews = ChangeTaggedCache(metadata: repositories.metadata, entryCountMax: ProviderKind.allCases.count + 1)
     }
 
     /// What `?view=` asks for: the default page of the path, a package page, or the plain directory listing.
@@ -49,9 +52,16 @@ struct BrowsePages: Sendable {
     /// `/` (every provider) or `/<provider>/`: the repositories the caller may read, with their totals.
     func overviewPage(provider: ProviderKind?, request: Request, caller: Caller) async throws -> Response {
         if request.method == .head { return Self.htmlResponse(nil) }
-        let catalogue = self.catalogue
-        let entries = try await executor.run { try catalogue.overview(provider: provider) { caller.mayRead($0.key) } }
-        return Self.htmlResponse(OverviewPage(provider: provider, entries: entries).render())
+        let key = provider?.rawValue ?? ""
+        var entries = overviews.lookup(key)
+        if entries == nil {
+            let tag = overviews.tag(), catalogue = self.catalogue
+            let read = try await executor.run { try catalogue.overview(provider: provider) }
+            overviews.store(read, for: key, tag: tag)
+            entries = read
+        }
+        let readable = entries!.filter { caller.mayRead($0.record.key) }
+        return Self.htmlResponse(OverviewPage(provider: provider, entries: readable).render())
     }
 
     /// The repository's rows: from the cache while the catalogue is unchanged, else read on the executor.

@@ -72,10 +72,11 @@ final class ReadinessProbe: Sendable {
         }
     }
 
-    /// The catalogue answers a read and the blob store answers a lookup (a missing blob is an answer).
+    /// The catalogue answers a read (one row by key: probes come often, so nothing that scans) and the blob store
+    /// answers a lookup (a missing blob is an answer).
     static func storageChecks(_ repositories: Repositories) -> [ReadinessCheck] {
         [
-            ReadinessCheck(name: "catalogue") { _ = try repositories.metadata.statistics() },
+            ReadinessCheck(name: "catalogue") { _ = try repositories.metadata.entry(id: WellKnownNode.root) },
             ReadinessCheck(name: "blobStore") { _ = try repositories.blobs.contains(SHA256Digest(of: [UInt8]())) },
         ]
     }
