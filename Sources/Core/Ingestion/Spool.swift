@@ -23,8 +23,9 @@ public final class Spool: Sendable {
         }
     }
 
-    /// Opens a new empty spool file.
-    public func create(digestKinds: DigestKinds = []) throws(ArtifactError) -> StagedFile {
+    /// Opens a new empty spool file. `followed: false` when its bytes come from the blob store itself (a copy for a
+    /// rename or a replacement): uploading them early would send back what is already stored.
+    public func create(digestKinds: DigestKinds = [], followed: Bool = true) throws(ArtifactError) -> StagedFile {
         let path = directory + "/" + UUID().uuidString.lowercased()
         let fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
@@ -32,7 +33,7 @@ public final class Spool: Sendable {
             throw failure.isOutOfSpace ? .outOfSpace("spool: \(failure)") : .storageUnavailable("spool: \(failure)")
         }
         return StagedFile(path: path, fd: fd, digestKinds: digestKinds, spool: self,
-                          early: earlyUploads?.followStagedFile(at: path))
+                          early: followed ? earlyUploads?.followStagedFile(at: path) : nil)
     }
 
     /// Whether spool files are pushed to disk as they grow. A local blob store takes spool files over by rename

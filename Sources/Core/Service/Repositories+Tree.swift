@@ -80,7 +80,7 @@ extension Repositories {
             throw .notFound(package.filename.rawValue)
         }
         let provider = try provider(repository.provider)
-        let staged = try spool.create(digestKinds: provider.digestKinds)
+        let staged = try spool.create(digestKinds: provider.digestKinds, followed: false)
         do {
             let reader = try blobs.open(package.digests.sha256)
             defer { reader.close() }
