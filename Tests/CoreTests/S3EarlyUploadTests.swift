@@ -139,7 +139,7 @@ import Testing
             let store = try S3Fixture.store(scratch, prefix: "p")
             try S3Fixture.curl(store.location, "PUT", key: "p/incoming/left-over", body: [1, 2, 3])
             let leftovers = try store.incompleteUploads()
-            #expect(leftovers == [S3BlobStore.IncompleteUpload(key: "p/incoming/left-over", uploadId: nil)])
+            #expect(leftovers == [IncompleteUpload(key: "p/incoming/left-over", uploadId: nil)])
             #expect(try store.allDigests().isEmpty)
             try store.abort(leftovers[0])
             #expect(try store.incompleteUploads().isEmpty)

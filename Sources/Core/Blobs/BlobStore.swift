@@ -39,11 +39,30 @@ public protocol BlobStore: Sendable {
     /// Whether other servers may write to the same store (an S3 bucket several exporters serve). Then a blob this
     /// catalogue does not name may be another server's upload in progress, and nothing deletes it unasked.
     var mayBeShared: Bool { get }
+    /// Writes a stop or a failure left unfinished, which hold space but no blob (S3: multipart uploads and
+    /// temporary objects). Stores that write in place have none.
+    func incompleteUploads() throws -> [IncompleteUpload]
+    /// Removes one of them; one that is gone is not an error.
+    func abort(_ upload: IncompleteUpload) throws
+}
+
+/// An unfinished write in a blob store: in S3, a multipart upload started and neither completed nor aborted, or
+/// (`uploadId` nil) a temporary object under `<prefix>/incoming/` that was never copied to its blob key and deleted.
+public struct IncompleteUpload: Sendable, Equatable {
+    public let key: String
+    public let uploadId: String?
+
+    public init(key: String, uploadId: String?) {
+        self.key = key
+        self.uploadId = uploadId
+    }
 }
 
 extension BlobStore {
     /// A directory under the data directory's lock belongs to one process.
     public var mayBeShared: Bool { false }
+    public func incompleteUploads() throws -> [IncompleteUpload] { [] }
+    public func abort(_ upload: IncompleteUpload) throws {}
 
     public func adoptAll(_ staged: [StagedFile]) throws -> [FileDigests] {
         try staged.map { try adopt($0) }

@@ -2,10 +2,10 @@
 import CoreMetrics
 import Metrics
 
-/// Wraps the configured store (Bootstrap does it once); everything else sees an ordinary `BlobStore`.
-/// `base` is the wrapped store, for the few callers that need the concrete one (fsck's S3 upload sweep).
+/// Wraps the configured store (Bootstrap does it once); everything else sees an ordinary `BlobStore`, whose
+/// requirements (the upload sweep and `mayBeShared` included) it forwards, so nobody needs the concrete store.
 public struct MeteredBlobStore: BlobStore {
-    public let base: any BlobStore
+    private let base: any BlobStore
     private let written = Counter(label: ArtifactMetrics.blobBytesWritten)
     private let read = Counter(label: ArtifactMetrics.blobBytesRead)
 
@@ -34,6 +34,8 @@ public struct MeteredBlobStore: BlobStore {
     }
 
     public var mayBeShared: Bool { base.mayBeShared }
+    public func incompleteUploads() throws -> [IncompleteUpload] { try counted("list") { try base.incompleteUploads() } }
+    public func abort(_ upload: IncompleteUpload) throws { try counted("delete") { try base.abort(upload) } }
 
     public func contains(_ digest: SHA256Digest) throws -> Bool { try counted("contains") { try base.contains(digest) } }
     public func delete(_ digest: SHA256Digest) throws { try counted("delete") { try base.delete(digest) } }

@@ -60,14 +60,12 @@ extension Repositories {
             }
             report.orphansDeleted = try report.orphans.filter { try !blobs.contains($0) }.count
         }
-        if let s3 = ((blobs as? MeteredBlobStore)?.base ?? blobs) as? S3BlobStore {
-            // Run with no server writing to the bucket: an upload in progress elsewhere looks the same.
-            let uploads = try s3.incompleteUploads()
-            report.incompleteUploads = uploads.count
-            if deleteOrphans {
-                for upload in uploads { try s3.abort(upload) }
-                report.uploadsAborted = uploads.count
-            }
+        // With deleteOrphans, run with no server writing to the store: an upload in progress elsewhere looks the same.
+        let uploads = try blobs.incompleteUploads()
+        report.incompleteUploads = uploads.count
+        if deleteOrphans {
+            for upload in uploads { try blobs.abort(upload) }
+            report.uploadsAborted = uploads.count
         }
         logger.info("fsck done", metadata: ["referenced": "\(report.referenced)", "stored": "\(report.stored)",
                                             "missing": "\(report.missing.count)", "orphans": "\(report.orphans.count)",

@@ -23,13 +23,6 @@ extension S3BlobStore {
         return found
     }
 
-    /// A multipart upload that was started and neither completed nor aborted, or (`uploadId` nil) a temporary
-    /// object under `<prefix>/incoming/` that was never copied to its blob key and deleted.
-    public struct IncompleteUpload: Sendable, Equatable {
-        public let key: String
-        public let uploadId: String?
-    }
-
     /// Multipart uploads under the prefix still holding parts, and temporary objects under `incoming/`: a process
     /// killed mid-upload, or an abort or delete that failed because S3 was down. They use space until removed
     /// (`abort`) or a bucket lifecycle rule expires them.
