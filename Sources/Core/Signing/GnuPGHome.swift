@@ -37,9 +37,8 @@ enum GnuPGHome {
         return URL(fileURLWithPath: absolute).standardizedFileURL.path
     }
 
-    /// Creates `path` (and missing parents) with mode 0700, then refuses it unless it is a directory owned by us
-    /// that group and others cannot access.
-    static func makePrivateDirectory(_ path: String) throws(SigningError) {
+    /// Creates `path` with mode 0700 (its parents as needed) unless it exists; checks nothing about it.
+    static func createPrivateDirectory(_ path: String) throws(SigningError) {
         let parent = (path as NSString).deletingLastPathComponent
         do {
             try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
@@ -49,6 +48,12 @@ enum GnuPGHome {
         if mkdir(path, 0o700) != 0 && errno != EEXIST {
             throw SigningError("cannot create directory \(path): \(POSIXFailure(op: "mkdir", path: path))")
         }
+    }
+
+    /// Creates `path` (and missing parents) with mode 0700, then refuses it unless it is a directory owned by us
+    /// that group and others cannot access.
+    static func makePrivateDirectory(_ path: String) throws(SigningError) {
+        try createPrivateDirectory(path)
         var status = stat()
         guard lstat(path, &status) == 0 else {
             throw SigningError("cannot inspect \(path): \(POSIXFailure(op: "lstat", path: path))")

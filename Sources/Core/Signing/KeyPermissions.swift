@@ -16,18 +16,7 @@ public enum KeyPermissions {
     /// so an upgrade does not stop at a directory the server itself made.
     @discardableResult
     public static func prepare(_ root: String) throws(SigningError) -> [String] {
-        var status = stat()
-        if stat(root, &status) != 0 {
-            let parent = (root as NSString).deletingLastPathComponent
-            do {
-                try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
-            } catch {
-                throw SigningError("cannot create directory \(parent): \(error)")
-            }
-            if mkdir(root, 0o700) != 0 && errno != EEXIST {
-                throw SigningError("cannot create directory \(root): \(POSIXFailure(op: "mkdir", path: root))")
-            }
-        }
+        try GnuPGHome.createPrivateDirectory(root)
         let tightened = [root, root + "/apt"].filter(tightenLegacyDirectory)
         let found = problems(root)
         guard found.isEmpty else {
