@@ -101,16 +101,21 @@ import Testing
 
     // Goal: a value pasted into a command stays one shell word whatever it holds.
     @Test(arguments: ["plain", "it's", "$(rm -rf ~)", "a'b'c", "`x`;y"])
-    func shellQuoting(_ raw: String) throws {
+    func shellQuoting(_ raw: String) async throws {
         let quoted = InstallInstructions.shellQuoted(raw)
-        let output = Process()
-        output.executableURL = URL(fileURLWithPath: "/bin/sh")
-        output.arguments = ["-c", "printf %s \(quoted)"]
-        let pipe = Pipe()
-        output.standardOutput = pipe
-        try output.run()
-        output.waitUntilExit()
-        #expect(String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) == raw)
+        // The shell runs and is waited for on a thread of its own, not the cooperative pool.
+        let printed = try await offCooperativePool { () throws -> String in
+            let output = Process()
+            output.executableURL = URL(fileURLWithPath: "/bin/sh")
+            output.arguments = ["-c", "printf %s \(quoted)"]
+            let pipe = Pipe()
+            output.standardOutput = pipe
+            try output.run()
+            let bytes = pipe.fileHandleForReading.readDataToEndOfFile()
+            output.waitUntilExit()
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        #expect(printed == raw)
     }
 
     // Goal: only a plain host[:port] from the request becomes the base URL; anything else shows a placeholder.
