@@ -442,10 +442,10 @@ struct Workspace {
     }
 
     /// A real gzip tarball made by `tar -czf`, with incompressible content so a prefix of it is truncated data.
-    func tarball(_ name: String, seed: UInt64) async throws -> String {
+    func tarball(_ name: String, seed: UInt64, noiseBytes: Int = 64 << 10) async throws -> String {
         let source = path("src-\(UUID().uuidString)")
         try FileManager.default.createDirectory(atPath: source, withIntermediateDirectories: true)
-        try Data(Fixtures.noise(count: 64 << 10, seed: seed)).write(to: URL(fileURLWithPath: source + "/data.bin"))
+        try Data(Fixtures.noise(count: noiseBytes, seed: seed)).write(to: URL(fileURLWithPath: source + "/data.bin"))
         try Data("fixture \(seed)\n".utf8).write(to: URL(fileURLWithPath: source + "/README"))
         let result = try await run(["-czf", path(name), "-C", source, "."], executable: Tools.tar)
         guard result.status == 0 else { throw E2EFailure("tar -czf \(name) failed: \(result.stderr)") }

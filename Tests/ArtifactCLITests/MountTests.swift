@@ -171,6 +171,40 @@ struct MountTests {
         }
     }
 
+    // Goal: a package deleted and an index replaced while a reader holds them open keep reading as they were at
+    // open until the reader closes, also after the kernel's cached attributes expired (1 s) and fstat asked again.
+    @Test func openFilesOutliveDeleteAndRepublish() async throws {
+        try await Self.withMount { m in
+            let file = try await m.work.tarball("held-1.0.tar.gz", seed: 11, noiseBytes: 4 << 20)
+            try await m.shell("cp \(file) \(m.repo)/")
+            try await Task.sleep(for: .seconds(1))
+            let sums = m.work.path("sums-at-open")
+            try await m.shell("cp \(m.repo)/SHA256SUMS \(sums) && grep -q held-1.0 \(sums)")
+            let script = """
+                import os, subprocess, sys, time
+                package, index, url, out = sys.argv[1:5]
+                fds = [os.open(package, os.O_RDONLY), os.open(index, os.O_RDONLY)]
+                parts = [[os.read(fd, 10)] for fd in fds]
+                subprocess.run(["curl", "-sf", "-o", "/dev/null", "-X", "DELETE", url], check=True)
+                time.sleep(2.5)
+                for fd, part in zip(fds, parts):
+                    os.fstat(fd)
+                    while chunk := os.read(fd, 1 << 20):
+                        part.append(chunk)
+                for name, part in zip(["package", "index"], parts):
+                    with open(out + "." + name, "wb") as f:
+                        f.write(b"".join(part))
+                """
+            try script.write(toFile: m.work.path("hold.py"), atomically: true, encoding: .utf8)
+            let out = m.work.path("held")
+            try await m.shell("python3 \(m.work.path("hold.py")) \(m.repo)/held-1.0.tar.gz \(m.repo)/SHA256SUMS "
+                + "\(m.server.url)/tar/r/held-1.0.tar.gz \(out)")
+            try await m.shell("cmp \(file) \(out).package && cmp \(sums) \(out).index")
+            try await m.shell("test ! -e \(m.repo)/held-1.0.tar.gz")
+            try await m.shell("! grep -q held-1.0 \(m.repo)/SHA256SUMS")
+        }
+    }
+
     // Goal: a bad file makes cp fail, leaves nothing behind, and the server keeps working.
     @Test func badFileIsRefused() async throws {
         try await Self.withMount { m in

@@ -225,4 +225,27 @@ import Testing
             #expect(error.description.contains("decompresses to more than"))
         }
     }
+
+    // Goal: a package deleted while a reader has it open stays readable through that reader, whole and verified,
+    // and its blob is deleted once the reader closes (not left behind as an orphan).
+    @Test func openReaderKeepsDeletedBlobUntilClosed() throws {
+        let scratch = ScratchDirectory()
+        let blobs = InMemoryBlobStore()
+        let repositories = try Fixtures.repositories(scratch, blobs: blobs)
+        let bytes = try Fixtures.archive("z")
+        let outcome = try ingest(repositories, bytes, as: "tool-1.0.tar.gz")
+        let entry = try #require(try repositories.tree.resolve(["tar", "r", "tool-1.0.tar.gz"]))
+        let reader = try repositories.tree.open(entry)
+        let second = try repositories.tree.open(entry)
+        let head = try reader.read(at: 0, count: 10)
+        try repositories.deletePackage(id: outcome.package.id)
+        #expect(try repositories.tree.resolve(["tar", "r", "tool-1.0.tar.gz"]) == nil)
+        #expect(try blobs.contains(outcome.package.digests.sha256), "deleted under an open reader")
+        #expect(head + (try reader.read(at: 10, count: bytes.count)) == bytes)
+        reader.close()
+        #expect(try blobs.contains(outcome.package.digests.sha256), "deleted while a second reader is open")
+        second.close()
+        second.close()
+        #expect(try !blobs.contains(outcome.package.digests.sha256), "left behind after the last reader closed")
+    }
 }

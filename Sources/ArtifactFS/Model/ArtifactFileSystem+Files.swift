@@ -92,7 +92,9 @@ extension ArtifactFileSystem {
             return try openForReplacement(entry, truncate: truncate, opener: opener)
         }
         let reader = try tree.open(entry)
-        let handle = state.withLock { Self.addHandle(&$0, .blob(reader)) }
+        var opened = attributes(of: entry)
+        opened.inode = inode
+        let handle = state.withLock { Self.addHandle(&$0, .blob(reader, opened)) }
         return OpenedFile(handle: handle, directIO: entry.kind == .generatedFile, keepCache: entry.kind == .package)
     }
 
@@ -120,7 +122,7 @@ extension ArtifactFileSystem {
     /// `read` from an open handle.
     public func read(handle: UInt64, offset: Int64, size: Int) throws -> [UInt8] {
         switch try openHandle(handle) {
-        case .blob(let reader):
+        case .blob(let reader, _):
             return try reader.read(at: offset, count: size)
         case .staged(let inode, _, _):
             guard let node = stagedSnapshot(inode) else { throw ArtifactError.notFound("inode \(inode)") }
@@ -168,7 +170,7 @@ extension ArtifactFileSystem {
     public func release(handle: UInt64) {
         let removed = state.withLock { s -> OpenHandle? in s.handles.removeValue(forKey: handle) }
         switch removed {
-        case .blob(let reader):
+        case .blob(let reader, _):
             reader.close()
         case .staged(let inode, let writable, _):
             let lastWriter = state.withLock { s -> Bool in

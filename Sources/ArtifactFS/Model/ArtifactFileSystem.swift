@@ -91,18 +91,34 @@ public final class ArtifactFileSystem: Sendable {
         }
     }
 
+    /// The attributes of `inode`. A file deleted while open keeps answering, with the attributes it was opened
+    /// with and no links, until its last handle is released: the kernel asks again when its cached attributes
+    /// expire (each read, with `auto_inval_data`), and an error there would fail reads SEMANTICS.md promises.
     public func getattr(_ inode: UInt64) throws -> NodeAttributes {
         if let staged = stagedSnapshot(inode) {
             if let package = staged.ingestedAs {
-                guard let entry = try tree.entry(id: package) else { throw ArtifactError.notFound(staged.name) }
+                guard let entry = try tree.entry(id: package) else { return try openedAttributes(inode, missing: staged.name) }
                 var attributes = attributes(of: entry)
                 attributes.inode = inode
                 return attributes
             }
             return attributes(of: staged)
         }
-        guard let entry = try tree.entry(id: NodeID(inode)) else { throw ArtifactError.notFound("inode \(inode)") }
+        guard let entry = try tree.entry(id: NodeID(inode)) else { return try openedAttributes(inode, missing: "inode \(inode)") }
         return attributes(of: entry)
+    }
+
+    /// The attributes an open blob handle of `inode` was opened with, unlinked; `.notFound` when none is open.
+    private func openedAttributes(_ inode: UInt64, missing: String) throws -> NodeAttributes {
+        let opened = state.withLock { s in
+            s.handles.values.lazy.compactMap { handle -> NodeAttributes? in
+                guard case .blob(_, let attributes) = handle, attributes.inode == inode else { return nil }
+                return attributes
+            }.first
+        }
+        guard var attributes = opened else { throw ArtifactError.notFound(missing) }
+        attributes.linkCount = 0
+        return attributes
     }
 
     /// Block counts and free space of the disk that holds the data directory.

@@ -30,8 +30,9 @@ struct StagedNode {
 
 /// What an open file handle refers to.
 enum OpenHandle {
-    /// A stored blob (package or generated file), read as it was when opened.
-    case blob(any BlobReader)
+    /// A stored blob (package or generated file), read as it was when opened, with the attributes it had then
+    /// (what `getattr` answers for it after the file is deleted, until the handle is released).
+    case blob(any BlobReader, NodeAttributes)
     /// A staged inode; only writable handles ingest when they close, and only on a close by `opener`, the
     /// process that opened it (nil: unknown, any close counts).
     case staged(UInt64, writable: Bool, opener: Int32?)

@@ -64,7 +64,7 @@ public final class Repositories: Sendable {
         self.providers = Dictionary(providers.map { ($0.kind, $0) }, uniquingKeysWith: { a, _ in a })
         self.configuration = configuration
         self.logger = logger
-        tree = RepositoryTree(metadata: metadata, blobs: blobs)
+        tree = RepositoryTree(metadata: metadata, blobs: blobs, deletionGuard: deletionGuard)
         publisher = Publisher(quietDelay: configuration.publishQuietDelay, maxDelay: configuration.publishMaxDelay,
                               logger: logger) { [weak self] repositoryID in try self?.publish(repositoryID: repositoryID) }
     }

@@ -5,10 +5,13 @@ import Foundation
 public struct RepositoryTree: Sendable {
     let metadata: any MetadataStore
     let blobs: any BlobStore
+    /// Holds the blob of every open reader, so deleting its file meanwhile does not break the read.
+    let deletionGuard: BlobDeletionGuard
 
-    public init(metadata: any MetadataStore, blobs: any BlobStore) {
+    public init(metadata: any MetadataStore, blobs: any BlobStore, deletionGuard: BlobDeletionGuard = BlobDeletionGuard()) {
         self.metadata = metadata
         self.blobs = blobs
+        self.deletionGuard = deletionGuard
     }
 
     /// The root directory.
@@ -51,10 +54,17 @@ public struct RepositoryTree: Sendable {
         try metadata.children(of: directory.id, after: after, limit: limit)
     }
 
-    /// Opens a file for reading.
+    /// Opens a file for reading: its bytes as they were at open, until `close()`, even if the file is deleted or
+    /// replaced meanwhile (the blob's deletion waits for the reader).
     public func open(_ file: TreeEntry) throws -> any BlobReader {
         guard let digest = file.digest, !file.isDirectory else { throw ArtifactError.notFound(file.name) }
-        return try blobs.open(digest)
+        deletionGuard.hold(digest)
+        do {
+            return HeldBlobReader(try blobs.open(digest), digest: digest, deletionGuard: deletionGuard, blobs: blobs, metadata: metadata)
+        } catch {
+            deletionGuard.release(digest, blobs: blobs, metadata: metadata)
+            throw error
+        }
     }
 
     /// The path components of an entry from the root (for links and logs).

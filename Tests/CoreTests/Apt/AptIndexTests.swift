@@ -64,6 +64,48 @@ import Testing
         #expect(try Self.packageNames(repositories, repo, "binary-amd64").count == 601)
     }
 
+    // Goal: control fields the server computes (Filename, Size, checksums), in any letter case and with
+    // continuation lines, never reach the stanza twice; the stanza states the server's values.
+    @Test(arguments: [
+        "Filename: pool/evil.deb\nSize: 1\nMD5sum: 00\nSHA1: 00\nSHA256: 00\nSHA512: 00\n",
+        "filename: x\nSIZE: 2\nmd5SUM: 0\nsha256: 0\n",
+        "SHA256:\n 00 1 a\n 11 2 b\nSha512: 0\n",
+    ])
+    func serverFieldsAreNotDuplicated(uploaded: String) throws {
+        let scratch = ScratchDirectory()
+        let repositories = try Fixtures.repositories(scratch)
+        let control = "Package: tool\nVersion: 1.0\nArchitecture: amd64\n" + uploaded + "Description: x\n more\n"
+        let debPath = try DebFixtures.build(control, check: false, in: scratch)
+        let target = try repositories.dropTarget(.apt, RepositoryName("r"), directory: ["pool", "stable", "main"], create: true)
+        let staged = try Fixtures.stage(Array(try Data(contentsOf: URL(fileURLWithPath: debPath))), in: repositories.spool, kinds: .apt)
+        let outcome = try repositories.ingest(staged, into: target, filename: "tool_1.0_amd64.deb")
+        try repositories.publishNow(repositoryID: target.repository.id)
+        let text = try Self.text(repositories, target.repository.id, ["dists", "stable", "main", "binary-amd64", "Packages"])
+        // The parser refuses a paragraph that repeats a field name in any case.
+        let stanza = try #require(try Deb822Paragraph.parseParagraphs(Array(text.utf8)).first)
+        #expect(stanza["Filename"] == "pool/stable/main/tool_1.0_amd64.deb")
+        #expect(stanza["Size"] == String(outcome.package.digests.size))
+        #expect(stanza["SHA256"] == outcome.package.digests.sha256.hex)
+        #expect(stanza["MD5sum"] == outcome.package.digests.md5)
+        #expect(stanza["Description"] == "x\n more")
+    }
+
+    // Goal: rows stored before uploads were cleaned (their control text still holds a server field) publish
+    // stanzas without the duplicate.
+    @Test func storedControlWithServerFieldsIsCleanedWhenPublished() throws {
+        let scratch = ScratchDirectory()
+        let repositories = try Fixtures.repositories(scratch)
+        let repo = try Self.insert(repositories, [("old", "1.0", "amd64")], control: { name, version, architecture in
+            "Package: \(name)\nVersion: \(version)\nSize: 99\nArchitecture: \(architecture)\nsha256: 00\n 11\nDescription: test\n"
+        })
+        try repositories.publishNow(repositoryID: repo)
+        let text = try Self.text(repositories, repo, ["dists", "stable", "main", "binary-amd64", "Packages"])
+        let stanza = try #require(try Deb822Paragraph.parseParagraphs(Array(text.utf8)).first)
+        #expect(stanza["Size"] != "99")
+        #expect(stanza["Architecture"] == "amd64")
+        #expect(stanza["Description"] == "test")
+    }
+
     // Goal: after a republish, the previous Packages files stay reachable under by-hash.
     @Test func byHashKeepsPreviousIndexes() throws {
         let scratch = ScratchDirectory()
@@ -125,13 +167,16 @@ import Testing
     // MARK: - Helpers
 
     /// Records packages directly in the catalogue (no .deb needed: index building reads only rows).
-    static func insert(_ repositories: Repositories, _ packages: [(String, String, String)], dist: String = "stable") throws -> NodeID {
+    static func insert(_ repositories: Repositories, _ packages: [(String, String, String)], dist: String = "stable",
+                       control: (String, String, String) -> String = { name, version, architecture in
+                           "Package: \(name)\nVersion: \(version)\nArchitecture: \(architecture)\nDescription: test\n"
+                       }) throws -> NodeID {
         let target = try repositories.dropTarget(.apt, RepositoryName("r"), directory: ["pool", dist, "main"], create: true)
         for (name, version, architecture) in packages {
             let body = Array("\(name) \(version) \(architecture)".utf8)
             var hasher = MultiHasher(kinds: .apt)
             hasher.update(body)
-            let control = "Package: \(name)\nVersion: \(version)\nArchitecture: \(architecture)\nDescription: test\n"
+            let control = control(name, version, architecture)
             _ = try repositories.metadata.insertPackage(NewPackage(
                 repositoryID: target.repository.id, directoryID: target.directoryID, location: target.location,
                 filename: try Filename("\(name)_\(version)_\(architecture).deb"), name: try PackageName(name),

@@ -183,8 +183,9 @@ struct AptIndexBuilder {
     }
 
     /// The control paragraph as uploaded, then the fields `apt-ftparchive packages` adds, then a blank line.
+    /// Rows stored before uploads were cleaned of those fields still carry them: they are removed here too.
     static func stanza(_ package: PackageRecord) -> String {
-        var text = package.attributes[AptAttribute.control] ?? ""
+        var text = AptServerFields.removed(from: package.attributes[AptAttribute.control] ?? "")
         if !text.hasSuffix("\n") { text += "\n" }
         text += "Filename: \((package.location + [package.filename.rawValue]).joined(separator: "/"))\n"
         text += "Size: \(package.digests.size)\n"

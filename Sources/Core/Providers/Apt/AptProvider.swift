@@ -64,7 +64,8 @@ public final class AptProvider: PackageProvider {
         do {
             return PackageDescription(
                 name: try PackageName(deb.name), version: try PackageVersion(deb.version.rawValue),
-                attributes: [AptAttribute.architecture: deb.architecture, AptAttribute.control: deb.control.rendered()],
+                attributes: [AptAttribute.architecture: deb.architecture,
+                             AptAttribute.control: AptServerFields.removed(from: deb.control.rendered())],
                 // Versions dpkg compares as equal (1.0, 1.00, 0:1.0) are one package to apt, so one identity.
                 identity: "\(deb.name)_\(deb.version.canonical)_\(deb.architecture)")
         } catch {
