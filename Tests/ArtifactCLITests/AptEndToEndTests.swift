@@ -11,7 +11,8 @@ import Testing
     static let bulkCount = 80
 
     // Goal: apt-get trusts the signed repository, resolves across components and architectures, and
-    // downloads byte-identical packages; gpgv verifies both signatures; every Release checksum is right.
+    // downloads byte-identical packages (also one whose control file states Filename, Size and SHA256 itself);
+    // gpgv verifies both signatures; every Release checksum is right.
     @Test func aptGetInstallsFromSignedRepository() async throws {
         let binary = try EndToEndTests.binary()
         let work = try Workspace()
@@ -20,7 +21,10 @@ import Testing
         let hello = try await debs.build("hello", "1:2.0+dfsg-1~bpo12+1", "amd64", fields: [("Depends", "hello-data (>= 1.0~rc1)")])
         let helloArm = try await debs.build("hello", "1:2.0+dfsg-1~bpo12+1", "arm64", compression: "gzip")
         let data = try await debs.build("hello-data", "1.0~rc1", "all", compression: "zstd")
-        let tool = try await debs.build("tool", "0.1", "amd64", compression: "none")
+        // Fields only the server may state, in the control file: each must appear once in Packages, or apt
+        // refuses the whole index.
+        let tool = try await debs.build("tool", "0.1", "amd64", fields: [("Filename", "pool/elsewhere/tool.deb"), ("size", "1"),
+                                                                         ("SHA256", "00")], compression: "none")
         try await EndToEndTests.withServer(binary, work) { server in
             let pool = server.url + "/apt/signed/pool/stable"
             for (file, component) in [(hello, "main"), (helloArm, "main"), (data, "main"), (tool, "contrib")] {
