@@ -1,5 +1,6 @@
 // The libfuse low-level callbacks: copy the arguments, call the model, reply. Nothing else lives here.
 import CFuse3
+import Core
 import Foundation
 
 enum FuseOperations {
@@ -23,9 +24,9 @@ enum FuseOperations {
             cfs_conn_limits(conn, 1 << 20, 1 << 20)
         }
         ops.lookup = { req, parent, name in
-            let name = String(cString: name!)
+            let raw = name!
             FuseOperations.reply(req, "lookup") { fs in
-                var entry = FuseAttributes.entry(try fs.lookup(parent: parent, name: name))
+                var entry = FuseAttributes.entry(try fs.lookup(parent: parent, name: try KernelName.existing(raw)))
                 fuse_reply_entry(req, &entry)
             }
         }
@@ -52,33 +53,40 @@ enum FuseOperations {
             }
         }
         ops.mknod = { req, parent, name, mode, _ in
-            let name = String(cString: name!)
+            let raw = name!
             FuseOperations.reply(req, "mknod") { fs in
-                let attributes = try fs.mknod(parent: parent, name: name, permissions: UInt16(mode & 0o7777),
-                                              isRegularFile: mode & cfs_s_ifmt == cfs_s_ifreg)
+                let attributes = try fs.mknod(parent: parent, name: try KernelName.new(raw),
+                                              permissions: UInt16(mode & 0o7777), isRegularFile: mode & cfs_s_ifmt == cfs_s_ifreg)
                 var entry = FuseAttributes.entry(attributes)
                 fuse_reply_entry(req, &entry)
             }
         }
         ops.mkdir = { req, parent, name, _ in
-            let name = String(cString: name!)
+            let raw = name!
             FuseOperations.reply(req, "mkdir") { fs in
-                var entry = FuseAttributes.entry(try fs.mkdir(parent: parent, name: name))
+                var entry = FuseAttributes.entry(try fs.mkdir(parent: parent, name: try KernelName.new(raw)))
                 fuse_reply_entry(req, &entry)
             }
         }
         ops.unlink = { req, parent, name in
-            let name = String(cString: name!)
-            FuseOperations.reply(req, "unlink") { fs in try fs.unlink(parent: parent, name: name); fuse_reply_err(req, 0) }
+            let raw = name!
+            FuseOperations.reply(req, "unlink") { fs in
+                try fs.unlink(parent: parent, name: try KernelName.existing(raw))
+                fuse_reply_err(req, 0)
+            }
         }
         ops.rmdir = { req, parent, name in
-            let name = String(cString: name!)
-            FuseOperations.reply(req, "rmdir") { fs in try fs.rmdir(parent: parent, name: name); fuse_reply_err(req, 0) }
+            let raw = name!
+            FuseOperations.reply(req, "rmdir") { fs in
+                try fs.rmdir(parent: parent, name: try KernelName.existing(raw))
+                fuse_reply_err(req, 0)
+            }
         }
         ops.rename = { req, parent, name, newParent, newName, flags in
-            let name = String(cString: name!), newName = String(cString: newName!)
+            let raw = name!, rawNew = newName!
             FuseOperations.reply(req, "rename") { fs in
-                try fs.rename(parent: parent, name: name, newParent: newParent, newName: newName,
+                try fs.rename(parent: parent, name: try KernelName.existing(raw), newParent: newParent,
+                              newName: try KernelName.new(rawNew),
                               noReplace: flags & cfs_rename_noreplace != 0, exchange: flags & cfs_rename_exchange != 0)
                 fuse_reply_err(req, 0)
             }
@@ -95,10 +103,10 @@ enum FuseOperations {
             }
         }
         ops.create = { req, parent, name, mode, fi in
-            let name = String(cString: name!)
+            let raw = name!
             FuseOperations.reply(req, "create") { fs in
-                let (attributes, opened) = try fs.create(parent: parent, name: name, permissions: UInt16(mode & 0o7777),
-                                                         opener: FuseCaller.process(of: req))
+                let (attributes, opened) = try fs.create(parent: parent, name: try KernelName.new(raw),
+                                                         permissions: UInt16(mode & 0o7777), opener: FuseCaller.process(of: req))
                 cfs_fi_set_fh(fi, opened.handle)
                 var entry = FuseAttributes.entry(attributes)
                 if fuse_reply_create(req, &entry, fi) != 0 { fs.release(handle: opened.handle) }
@@ -194,7 +202,7 @@ enum FuseDirectoryReply {
             }
             if needed > size - used { break }
             used += needed
-            if plus && item.name != "." && item.name != ".." { fs.noteLookup(item.attributes.inode) }
+            if plus && !item.name.bytesEqual(".") && !item.name.bytesEqual("..") { fs.noteLookup(item.attributes.inode) }
         }
         buffer.withUnsafeBufferPointer { _ = fuse_reply_buf(req, $0.baseAddress, used) }
     }

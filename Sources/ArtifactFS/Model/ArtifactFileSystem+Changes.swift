@@ -27,7 +27,7 @@ extension ArtifactFileSystem {
                 Self.dropIfUnused(&s, node.inode)
             }
             notifyEntryChanged(parent: node.parent, name: node.name)
-            if name != node.name { notifyEntryChanged(parent: node.parent, name: name) }
+            if !name.bytesEqual(node.name) { notifyEntryChanged(parent: node.parent, name: name) }
         }
         let result: Result<IngestOutcome, any Error>
         do {
@@ -89,7 +89,8 @@ extension ArtifactFileSystem {
             _ = try directoryEntry(newParent)
             throw ArtifactError.crossDirectory(name)
         }
-        if name == newName { return }
+        // Bytes: renaming `é` (NFC) to `é` (NFD) is a real rename, as on ext4, not a no-op.
+        if name.bytesEqual(newName) { return }
         if noReplace, try exists(newName, in: directory) { throw ArtifactError.alreadyExists(newName) }
         let target = try repositories.dropTarget(forDirectory: directory)
         let provider = try repositories.provider(target.repository.provider)

@@ -26,9 +26,16 @@ public final class ArtifactFileSystem: Sendable {
     /// Readdir cookies 1 and 2 are `.` and `..`; entry cookies are inode + 2.
     static let cookieOffset: UInt64 = 2
 
+    /// A staged name in a directory. By bytes (`ByteString`), as the kernel and the catalogue tell names apart:
+    /// `é` written as U+00E9 and as `e` + U+0301 are two files, as on ext4, never one inode serving both.
     struct NameKey: Hashable {
         let parent: NodeID
-        let name: String
+        let name: ByteString
+
+        init(parent: NodeID, name: String) {
+            self.parent = parent
+            self.name = ByteString(name)
+        }
     }
 
     struct State: ~Copyable {
@@ -69,7 +76,7 @@ public final class ArtifactFileSystem: Sendable {
             return attributes(of: s.staged[inode]!)
         }) { return attributes }
         if parent >= Self.stagedInodeBase { throw ErrnoError(ENOTDIR) }
-        let entry = name == "." || name == ".."
+        let entry = name.bytesEqual(".") || name.bytesEqual("..")
             ? try tree.lookup(name, in: try directoryEntry(parent))
             : try tree.lookup(name, inDirectory: NodeID(parent))
         guard let entry else { throw ArtifactError.notFound(name) }
@@ -148,13 +155,13 @@ public final class ArtifactFileSystem: Sendable {
         let stagedHere = state.withLock { s in
             s.staged.values.filter { $0.linked && $0.parent == directory.id }.sorted { $0.inode < $1.inode }
         }
-        let shadowed = Set(stagedHere.map(\.name))
+        let shadowed = Set(stagedHere.map { ByteString($0.name) })
         var last = after
         if after < Self.stagedInodeBase {
             while result.count < limit {
                 let page = try tree.list(directory, after: NodeID(last), limit: min(configuration.readdirBatchCountMax, limit))
                 guard !page.isEmpty else { last = Self.stagedInodeBase - 1; break }
-                for entry in page where !shadowed.contains(entry.name) && result.count < limit {
+                for entry in page where !shadowed.contains(ByteString(entry.name)) && result.count < limit {
                     result.append(DirectoryEntry(name: entry.name, attributes: attributes(of: entry), cookie: UInt64(entry.id) + Self.cookieOffset))
                 }
                 last = UInt64(page.last!.id)

@@ -83,13 +83,13 @@ struct RepositoryAPI: Sendable {
         let repositories = self.repositories
         let caller = try await access.caller(request.headers)
         switch (request.method, components.count) {
-        case (.get, 1) where components[0] == "repos", (.head, 1) where components[0] == "repos":
+        case (.get, 1) where components[0].bytesEqual("repos"), (.head, 1) where components[0].bytesEqual("repos"):
             // Private repositories the caller may not read are left out, as in directory listings.
             let summaries = try await executor.run {
-                try repositories.metadata.repositories().filter { caller.mayRead($0.key) }.map { try Self.summary($0, repositories) }
+                try repositories.metadata.repositories().filter { caller.mayRead($0.id) }.map { try Self.summary($0, repositories) }
             }
             return try jsonResponse(summaries)
-        case (.post, 1) where components[0] == "repos":
+        case (.post, 1) where components[0].bytesEqual("repos"):
             try caller.require(.administer)
             let body = try await request.body.collect(upTo: 64 << 10)
             guard let create = try? JSONDecoder().decode(CreateRepositoryRequest.self, from: Data(buffer: body)) else {
@@ -121,29 +121,27 @@ struct RepositoryAPI: Sendable {
             }
             let record = try await executor.run { try repositories.setPrivate(kind, name, makePrivate) }
             return try jsonResponse(try await executor.run { try Self.summary(record, repositories) })
-        case (.get, 3) where components[2] == "packages", (.head, 3) where components[2] == "packages":
-            let (kind, name) = try UploadHandlers.repository(components)
-            try caller.require(.read(RepositoryKey(kind, name)))
+        case (.get, 3) where components[2].bytesEqual("packages"), (.head, 3) where components[2].bytesEqual("packages"):
+            let record = try await readableRepository(components, caller: caller)
             let packages = try await executor.run { () throws -> [PackageSummary] in
-                guard let record = try repositories.repository(kind, name) else { throw ArtifactError.notFound("repository \(kind)/\(name)") }
-                return try repositories.metadata.packages(repository: record.id).map { Self.summary($0, record) }
+                try repositories.metadata.packages(repository: record.id).map { Self.summary($0, record) }
             }
             return try jsonResponse(packages)
-        case (.get, 3) where components[2] == "key", (.head, 3) where components[2] == "key":
-            let name = try Self.aptRepositoryName(components)
-            try caller.require(.read(RepositoryKey(.apt, name)))
-            guard let summary = try await executor.run({ try repositories.signingKey(name) }) else {
-                throw HTTPFailure(.notFound, "repository apt/\(name) has no signing key")
+        case (.get, 3) where components[2].bytesEqual("key"), (.head, 3) where components[2].bytesEqual("key"):
+            let record = try await readableRepository(components, caller: caller)
+            guard record.provider == .apt else { throw HTTPFailure(.notFound, "only apt repositories have signing keys") }
+            guard let summary = try await executor.run({ try repositories.signingKey(record.name) }) else {
+                throw HTTPFailure(.notFound, "repository apt/\(record.name) has no signing key")
             }
             return try jsonResponse(summary)
-        case (.put, 3) where components[2] == "key":
+        case (.put, 3) where components[2].bytesEqual("key"):
             try caller.require(.administer)
             let name = try Self.aptRepositoryName(components)
             let body = try await request.body.collect(upTo: Self.keySizeMax)
             let bytes = Array(buffer: body)
             let summary = try await executor.run { try repositories.importSigningKey(name, bytes: bytes) }
             return try jsonResponse(summary)
-        case (.post, 3) where components[2] == "publish":
+        case (.post, 3) where components[2].bytesEqual("publish"):
             // The end of a bulk import that uploaded with ?publish=later: one publish, now, for the whole import.
             let (kind, name) = try UploadHandlers.repository(components)
             try caller.require(.write(RepositoryKey(kind, name)))
@@ -153,7 +151,7 @@ struct RepositoryAPI: Sendable {
                 return try repositories.metadata.currentGeneration(repositoryID: record.id)?.id
             }
             return try jsonResponse(PublishResponse(published: true, generation: generation))
-        case (.post, 3) where components[2] == "yank" || components[2] == "unyank":
+        case (.post, 3) where components[2].bytesEqual("yank") || components[2].bytesEqual("unyank"):
             let (kind, name) = try UploadHandlers.repository(components)
             try caller.require(.write(RepositoryKey(kind, name)))
             return try await yank(components, request: request)
@@ -171,11 +169,27 @@ struct RepositoryAPI: Sendable {
         guard let yank = try? JSONDecoder().decode(YankRequest.self, from: Data(buffer: body)), let selection = yank.selection else {
             throw HTTPFailure(.badRequest, #"expected JSON {"filename": "…"} or {"project": "…", "version": "…"}, optionally with "reason""#)
         }
-        let reason = components[2] == "yank" ? (yank.reason ?? "") : nil
+        let reason = components[2].bytesEqual("yank") ? (yank.reason ?? "") : nil
         let repositories = self.repositories
         let (changed, ticket) = try await executor.run { try repositories.setYanked(name, selection, reason: reason) }
         let published = changed.isEmpty ? true : await repositories.publisher.waitUntilPublished(changed[0].repositoryID, ticket: ticket)
         return try jsonResponse(YankResponse(changed: changed.map(\.filename.rawValue), yanked: reason != nil, published: published))
+    }
+
+    /// The repository `/<provider>/<repo>` names, found by exactly those bytes, once `caller` may read it: read access
+    /// is decided from the catalogue row, not from the request's text. A name that is not a valid repository name
+    /// cannot be one, so it is a 404 as a missing repository is (never a path around the check); a private
+    /// repository without a covering token is 401 or 403 before anything of it is read.
+    private func readableRepository(_ components: [String], caller: Caller) async throws -> RepositoryRecord {
+        guard let kind = ProviderKind(pathComponent: components[0]), let name = try? RepositoryName(components[1]) else {
+            throw HTTPFailure(.notFound, "no such repository")
+        }
+        let repositories = self.repositories
+        guard let record = try await executor.run({ try repositories.repository(kind, name) }) else {
+            throw HTTPFailure(.notFound, "no such repository")
+        }
+        try caller.require(.read(record.id))
+        return record
     }
 
     /// An OpenPGP secret key with subkeys is a few KiB; anything near this is not a key.

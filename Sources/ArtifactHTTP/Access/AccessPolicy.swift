@@ -3,10 +3,19 @@ import Core
 import HTTPTypes
 import Synchronization
 
-/// What access decisions read: the named tokens (digests only) and which repositories are private.
+/// What access decisions read: the named tokens (digests only) and every repository, by node id, with its key and
+/// whether it is private.
 struct AccessSnapshot: Sendable {
+    /// What a read decision needs of one repository row.
+    struct Repository: Sendable {
+        let key: RepositoryKey
+        let isPrivate: Bool
+    }
+
     let tokens: [TokenRecord]
-    let privateRepositories: Set<RepositoryKey>
+    /// By node id: reads are decided for the repository a path *resolved* to, never for a name parsed from the
+    /// request's text (which a look-alike spelling could make differ from what was resolved).
+    let repositories: [NodeID: Repository]
     /// `--upload-token`'s digest: an extra token for every repository, not stored in the catalogue.
     let uploadTokenDigest: SHA256Digest?
 
@@ -63,8 +72,10 @@ final class AccessPolicy: Sendable {
         let repositories = self.repositories, uploadTokenDigest = self.uploadTokenDigest
         let snapshot = try await executor.run { () throws -> AccessSnapshot in
             let tokens = try repositories.tokens()
-            let hidden = try repositories.metadata.repositories().filter(\.isPrivate).map(\.key)
-            return AccessSnapshot(tokens: tokens, privateRepositories: Set(hidden), uploadTokenDigest: uploadTokenDigest)
+            let rows = try repositories.metadata.repositories()
+            let byID = Dictionary(rows.map { ($0.id, AccessSnapshot.Repository(key: $0.key, isPrivate: $0.isPrivate)) },
+                                  uniquingKeysWith: { first, _ in first })
+            return AccessSnapshot(tokens: tokens, repositories: byID, uploadTokenDigest: uploadTokenDigest)
         }
         cached.withLock { cached in
             // Counts only grow; a snapshot read under an older count must not replace a newer one.
@@ -73,7 +84,9 @@ final class AccessPolicy: Sendable {
         return snapshot
     }
 
-    /// The repository a path is under (`/<provider>/<repo>/…`), if its first two components name one.
+    /// The repository key a path's text names (`/<provider>/<repo>/…`), for *write* checks, whose handlers then
+    /// look the repository up by exactly that validated key. Reads never use it: they decide from the repository
+    /// the path resolved to (`Caller.require(.read(_:))`), so no spelling can reach an unchecked entry.
     static func repositoryKey(_ components: [String]) -> RepositoryKey? {
         guard components.count >= 2, let kind = ProviderKind(pathComponent: components[0]),
               let name = try? RepositoryName(components[1]) else { return nil }

@@ -3,8 +3,9 @@ import Core
 
 /// What a request wants to do to the tree.
 enum AccessAction: Sendable {
-    /// GET/HEAD of anything under a repository (files, indexes, listings, its API rows).
-    case read(RepositoryKey)
+    /// GET/HEAD of anything under the repository with this node id (files, indexes, listings, its API rows): the
+    /// repository the request resolved to in the catalogue, byte for byte.
+    case read(NodeID)
     /// Upload, delete, yank or unyank in a repository.
     case write(RepositoryKey)
     /// Create or delete repositories, make one private or public, import a signing key.
@@ -26,12 +27,15 @@ struct Caller: Sendable {
     let access: AccessSnapshot
 
     /// Throws `.unauthorized` (HTTP 401, with a Basic challenge) without a valid token where one is needed, and
-    /// `.forbidden` (403) when the token is valid but does not cover the repository or the action.
+    /// `.forbidden` (403) when the token is valid but does not cover the repository or the action. A read of a
+    /// repository the snapshot does not know (made or deleted while the request ran) is `.notFound`: unknown is
+    /// never taken for public.
     func require(_ action: AccessAction) throws(ArtifactError) {
         switch action {
-        case .read(let key):
-            guard access.privateRepositories.contains(key) else { return }
-            try requireToken(covering: key, what: "reading private repository \(key)")
+        case .read(let id):
+            guard let repository = access.repositories[id] else { throw .notFound("repository") }
+            guard repository.isPrivate else { return }
+            try requireToken(covering: repository.key, what: "reading private repository \(repository.key)")
         case .write(let key):
             guard !access.writesOpen else { return }
             try requireToken(covering: key, what: "writing to \(key)")
@@ -41,9 +45,9 @@ struct Caller: Sendable {
         }
     }
 
-    /// Whether `require(.read(key))` would pass (listings leave out what it would refuse).
-    func mayRead(_ key: RepositoryKey) -> Bool {
-        (try? require(.read(key))) != nil
+    /// Whether `require(.read(id))` would pass (listings leave out what it would refuse).
+    func mayRead(_ id: NodeID) -> Bool {
+        (try? require(.read(id))) != nil
     }
 
     /// `covering` nil asks for a token that covers every repository.

@@ -60,10 +60,11 @@ struct BrowseCatalogue: Sendable {
 
     /// `pool/<dist>/<component>` drop directories grouped by dist, both sorted.
     static func dists(_ directories: [[String]]) -> [(dist: String, components: [String])] {
-        var byDist: [String: [String]] = [:]
+        // By bytes, as the catalogue tells names apart (`ByteString`).
+        var byDist: [ByteString: [ByteString]] = [:]
         for location in directories where location.count == 3 {
-            byDist[location[1], default: []].append(location[2])
+            byDist[ByteString(location[1]), default: []].append(ByteString(location[2]))
         }
-        return byDist.keys.sorted().map { ($0, byDist[$0]!.sorted()) }
+        return byDist.keys.sorted().map { ($0.string, byDist[$0]!.sorted().map(\.string)) }
     }
 }

@@ -15,7 +15,7 @@ struct BrowsePages: Sendable {
     /// do not read and convert every row again; a 10,000-package repository's rows take a few MiB.
     let views: ChangeTaggedCache<NodeID, BrowseCatalogue.RepositoryView>
     /// The overview's rows by provider ("" for all), before the caller's read access filters them.
-    let overviews: ChangeTaggedCache<String, [OverviewPage.Entry]>
+    let overviews: ChangeTaggedCache<ByteString, [OverviewPage.Entry]>
 
     init(repositories: Repositories, executor: BlockingExecutor) {
         catalogue = BrowseCatalogue(repositories: repositories)
@@ -52,7 +52,7 @@ struct BrowsePages: Sendable {
     /// `/` (every provider) or `/<provider>/`: the repositories the caller may read, with their totals.
     func overviewPage(provider: ProviderKind?, request: Request, caller: Caller) async throws -> Response {
         if request.method == .head { return Self.htmlResponse(nil) }
-        let key = provider?.rawValue ?? ""
+        let key = ByteString(provider?.rawValue ?? "")
         var entries = overviews.lookup(key)
         if entries == nil {
             let tag = overviews.tag(), catalogue = self.catalogue
@@ -60,7 +60,7 @@ struct BrowsePages: Sendable {
             overviews.store(read, for: key, tag: tag)
             entries = read
         }
-        let readable = entries!.filter { caller.mayRead($0.record.key) }
+        let readable = entries!.filter { caller.mayRead($0.record.id) }
         return Self.htmlResponse(OverviewPage(provider: provider, entries: readable).render())
     }
 

@@ -2,7 +2,7 @@
 import Core
 
 /// A fragment of HTML. Its literal parts are markup written in this module; every interpolated `String` is
-/// escaped (and control characters replaced), an interpolated `HTML` is inserted as it is. There is no
+/// escaped (and characters that disguise text replaced), an interpolated `HTML` is inserted as it is. There is no
 /// initializer from a runtime string, so a catalogue value cannot become markup by mistake.
 struct HTML: Sendable, Equatable, ExpressibleByStringInterpolation, CustomStringConvertible {
     private(set) var markup: String
@@ -49,30 +49,8 @@ struct HTML: Sendable, Equatable, ExpressibleByStringInterpolation, CustomString
         mutating func appendInterpolation(_ number: some BinaryInteger) { markup += String(number) }
     }
 
-    /// Escapes `& < > " '` and replaces control characters (other than tab, LF, CR) with U+FFFD: a browser
-    /// would otherwise show nothing or, for NUL, the replacement character anyway, and the DOM text a test
-    /// reads would differ from what the page carries.
-    static func escape(_ text: String) -> String {
-        HTMLText.escaped(hasControlCharacters(text) ? replacingControlCharacters(text) : text)
-    }
-
-    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0x09, 0x0A, 0x0D: return false
-        case 0x00...0x1F, 0x7F...0x9F: return true
-        default: return false
-        }
-    }
-
-    private static func hasControlCharacters(_ text: String) -> Bool {
-        text.unicodeScalars.contains(where: isControl)
-    }
-
-    private static func replacingControlCharacters(_ text: String) -> String {
-        var result = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            result.append(isControl(scalar) ? "\u{FFFD}" : scalar)
-        }
-        return String(result)
-    }
+    /// Escapes `& < > " '` and replaces control (other than tab, LF, CR), bidirectional and invisible characters
+    /// with U+FFFD (`HTMLText.displayed`): a browser would otherwise show nothing, reorder what follows, or (for
+    /// NUL) the replacement character anyway, and the DOM text a test reads would differ from what the page carries.
+    static func escape(_ text: String) -> String { HTMLText.displayed(text) }
 }

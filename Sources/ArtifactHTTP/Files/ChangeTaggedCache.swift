@@ -14,7 +14,7 @@ import Synchronization
 /// So a request that starts after a write returned sees that write. A request concurrent with a write may see
 /// either side, as it may without the cache (a computation is several transactions anyway). The count sees this
 /// process's writes only; the data directory lock keeps other processes from writing the catalogue.
-final class ChangeTaggedCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+final class ChangeTaggedCache<Key: ExactKey, Value: Sendable>: Sendable {
     private struct Table {
         var tag: UInt64 = 0
         var entries: [Key: Value] = [:]
@@ -53,3 +53,11 @@ final class ChangeTaggedCache<Key: Hashable & Sendable, Value: Sendable>: Sendab
     /// Entries held, current or not (for tests).
     var count: Int { table.withLock { $0.entries.count } }
 }
+
+/// A key whose equality is exact: bytes or numbers. `String` does not conform on purpose: its equality is canonical
+/// equivalence, so a table keyed by request text would answer a U+212A KELVIN SIGN spelling with what it computed for
+/// `K` (for a private repository's file, or a cached 404 that blanks a public one). Key by `ByteString` instead.
+protocol ExactKey: Hashable, Sendable {}
+
+extension ByteString: ExactKey {}
+extension Int64: ExactKey {}

@@ -5,15 +5,17 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 
-/// Renders a directory of the tree as HTML with escaped names and percent-encoded links.
+/// Renders a directory of the tree as HTML with escaped names and percent-encoded links. Names are shown as the
+/// browse pages show text (`HTMLText.displayed`): a character that would disguise a name shows as U+FFFD, while
+/// the link keeps the exact bytes.
 struct DirectoryListing: Sendable {
     let tree: RepositoryTree
     let executor: BlockingExecutor
     /// Entries fetched per catalogue query while streaming.
     var pageCountMax = 1000
 
-    /// `hidden`: names left out of the listing (private repositories the client may not read).
-    func response(for directory: TreeEntry, path: RequestPath, head: Bool, hidden: Set<String> = []) -> Response {
+    /// `hidden`: node ids left out of the listing (private repositories the client may not read).
+    func response(for directory: TreeEntry, path: RequestPath, head: Bool, hidden: Set<NodeID> = []) -> Response {
         let headers: HTTPFields = [.contentType: "text/html; charset=utf-8", .cacheControl: "no-cache"]
         if head { return Response(status: .ok, headers: headers) }
         let title = RequestPath.urlPath(path.components, alias: false, trailingSlash: true)
@@ -26,7 +28,7 @@ struct DirectoryListing: Sendable {
                 let start = after
                 let page = try await executor.run { try tree.list(directory, after: start, limit: pageCountMax) }
                 guard let last = page.last else { break }
-                try await writer.write(ByteBuffer(string: page.filter { !hidden.contains($0.name) }.map(Self.row).joined()))
+                try await writer.write(ByteBuffer(string: page.filter { !hidden.contains($0.id) }.map(Self.row).joined()))
                 after = last.id
             }
             try await writer.write(ByteBuffer(string: "</table>\n</body>\n</html>\n"))
@@ -56,5 +58,5 @@ struct DirectoryListing: Sendable {
             + "<td class=\"size\">\(size)</td><td>\(HTTPDate.format(entry.modified))</td></tr>\n"
     }
 
-    static func escape(_ text: String) -> String { HTMLText.escaped(text) }
+    static func escape(_ text: String) -> String { HTMLText.displayed(text) }
 }

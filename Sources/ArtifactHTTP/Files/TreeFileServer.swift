@@ -8,8 +8,10 @@ import NIOCore
 /// GET/HEAD over the tree. File semantics (validators, Range, HEAD) live in `FileRequestPlan`. Resolutions are
 /// cached while the catalogue is unchanged (`ResolvedPathCache`); small blobs are answered from memory
 /// (`SmallBlobCache`), larger ones streamed from the blob store in chunks read on the blocking executor.
-/// Anything under a private repository needs a covering token, checked before the path is even resolved, so
-/// neither a redirect nor a 404 says more about a private repository's contents than a 401 does.
+/// Access is decided from what the path resolved to, never from its text: the repository its first two components
+/// name byte for byte (`ResolvedPath.repositoryID`). A private one needs a covering token before anything below it
+/// is looked at, so neither a redirect nor a 404 says more about its contents than a 401 does; a path whose
+/// repository segment names no repository is a 404 whatever follows.
 struct TreeFileServer: Sendable {
     let repositories: Repositories
     let executor: BlockingExecutor
@@ -39,16 +41,12 @@ struct TreeFileServer: Sendable {
     func serve(_ path: RequestPath, request: Request) async throws -> Response {
         let tree = repositories.tree
         let components = path.components
-        let caller = try await access.caller(request.headers)
-        // Most servers have no private repository: then no path needs parsing into a repository key.
-        if !caller.access.privateRepositories.isEmpty, let key = AccessPolicy.repositoryKey(components) {
-            try caller.require(.read(key))
-        }
+        let resolved = try await resolve(components)
+        let caller = try await authorize(resolved, components: components, headers: request.headers)
         if let normalized = Self.normalizedProjectPath(components) {
             let location = RequestPath.urlPath(normalized, alias: path.usedAlias, trailingSlash: true)
             return Response(status: .movedPermanently, headers: [.location: location])
         }
-        let resolved = try await resolve(components)
         guard let entry = resolved.entry else {
             if path.hasTrailingSlash, let project = Self.legacyProjectPath(components) {
                 let location = RequestPath.urlPath(project, alias: path.usedAlias, trailingSlash: true)
@@ -81,6 +79,18 @@ struct TreeFileServer: Sendable {
         return try await file(entry, request: request)
     }
 
+    /// The caller, once it may read what `components` resolved to. Below `/<provider>/` there are only repositories,
+    /// so a path of two or more components that reached no repository names nothing: 404 before any redirect.
+    private func authorize(_ resolved: ResolvedPath, components: [String], headers: HTTPFields) async throws -> Caller {
+        let caller = try await access.caller(headers)
+        guard let repositoryID = resolved.repositoryID else {
+            if components.count >= ResolvedPath.repositoryDepth { throw HTTPFailure(.notFound, "not found") }
+            return caller
+        }
+        try caller.require(.read(repositoryID))
+        return caller
+    }
+
     /// What `components` resolves to: from the cache while no write has finished since, else from the catalogue
     /// on the executor, tagged with the change count read before the first lookup (see `ResolvedPathCache`).
     private func resolve(_ components: [String]) async throws -> ResolvedPath {
@@ -92,27 +102,29 @@ struct TreeFileServer: Sendable {
         return resolved
     }
 
-    /// In a provider directory (`/tar/`), the private repositories `caller` may not read: they are not listed.
-    static func hiddenRepositories(in directory: TreeEntry, for caller: Caller) -> Set<String> {
-        guard directory.kind == .root, directory.parentID == WellKnownNode.root, let kind = ProviderKind(pathComponent: directory.name) else {
-            return []
-        }
-        return Set(caller.access.privateRepositories.filter { $0.provider == kind && !caller.mayRead($0) }.map(\.name.rawValue))
+    /// In a provider directory (`/tar/`), the node ids of the repositories `caller` may not read: they are not listed.
+    static func hiddenRepositories(in directory: TreeEntry, for caller: Caller) -> Set<NodeID> {
+        guard directory.kind == .root, directory.parentID == WellKnownNode.root,
+              ProviderKind(pathComponent: directory.name) != nil else { return [] }
+        return Set(caller.access.repositories.keys.filter { !caller.mayRead($0) })
     }
 
     /// `/pypi/<repo>/simple/<Name>/` with a name that is not PEP 503-normalized: the normalized path to redirect to.
+    /// Only ASCII letters are folded (`PythonProjectName.normalize`), so no look-alike spelling redirects to a project.
     static func normalizedProjectPath(_ components: [String]) -> [String]? {
-        guard components.count == 4, components[0] == ProviderKind.pypi.rawValue, components[2] == SimpleIndexLayout.simple else {
+        guard components.count == 4, components[0].bytesEqual(ProviderKind.pypi.rawValue),
+              components[2].bytesEqual(SimpleIndexLayout.simple) else {
             return nil
         }
         let normalized = PythonProjectName.normalize(components[3])
-        return normalized == components[3] ? nil : Array(components.prefix(3)) + [normalized]
+        return normalized.bytesEqual(components[3]) ? nil : Array(components.prefix(3)) + [normalized]
     }
 
     /// The older service served project pages at `/repo/pypi/<repo>/<project>/` (its users run
     /// `pip install -i http://host/repo/pypi/<repo>/`): such a path, when nothing is there, moves to `simple/`.
     static func legacyProjectPath(_ components: [String]) -> [String]? {
-        guard components.count == 3, components[0] == ProviderKind.pypi.rawValue, components[2] != SimpleIndexLayout.simple else {
+        guard components.count == 3, components[0].bytesEqual(ProviderKind.pypi.rawValue),
+              !components[2].bytesEqual(SimpleIndexLayout.simple) else {
             return nil
         }
         return [components[0], components[1], SimpleIndexLayout.simple, PythonProjectName.normalize(components[2])]

@@ -47,10 +47,11 @@ struct ArtifactResponder: HTTPResponder {
            let response = try await operations(components[0]) {
             return response
         }
-        if !path.usedAlias, components.first == "api" {
+        // Route names are compared by bytes, as every name (`ByteString` says why).
+        if !path.usedAlias, components.first?.bytesEqual("api") == true {
             return try await api.handle(Array(components.dropFirst()), request: request)
         }
-        if !path.usedAlias, components == ["addpkg"], request.method == .post {
+        if !path.usedAlias, components.count == 1, components[0].bytesEqual("addpkg"), request.method == .post {
             return try await uploads.addpkg(request)
         }
         if request.method == .post, UploadHandlers.isTwineUpload(components) {
@@ -70,11 +71,9 @@ struct ArtifactResponder: HTTPResponder {
 
     /// `/healthz`, `/readyz` and `/metrics`; nil for any other name (a repository tree never has these at its root).
     private func operations(_ name: String) async throws -> Response? {
-        switch name {
-        case "healthz": return health.health()
-        case "readyz": return await health.readiness()
-        case "metrics": return try await metrics?.render()
-        default: return nil
-        }
+        if name.bytesEqual("healthz") { return health.health() }
+        if name.bytesEqual("readyz") { return await health.readiness() }
+        if name.bytesEqual("metrics") { return try await metrics?.render() }
+        return nil
     }
 }

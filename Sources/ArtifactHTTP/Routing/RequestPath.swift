@@ -1,4 +1,5 @@
 // Parses a request target into validated, percent-decoded path components (aliases removed).
+import Core
 import Foundation
 
 /// A request path as tree components. Malformed paths (`..`, `.`, `//`, backslashes, NUL, control
@@ -21,14 +22,17 @@ struct RequestPath: Equatable, Sendable {
         for segment in segments {
             guard !segment.isEmpty else { throw HTTPFailure(.badRequest, "empty path segment ('//')") }
             guard let value = Self.percentDecoded(segment) else { throw HTTPFailure(.badRequest, "invalid percent-encoding") }
-            if value == "." || value == ".." { throw HTTPFailure(.badRequest, "'.' and '..' are not allowed in paths") }
+            if value.bytesEqual(".") || value.bytesEqual("..") {
+                throw HTTPFailure(.badRequest, "'.' and '..' are not allowed in paths")
+            }
             for scalar in value.unicodeScalars {
                 if scalar == "/" || scalar == "\\" { throw HTTPFailure(.badRequest, "encoded '/' or '\\' in a path segment") }
                 if scalar.value < 0x20 || scalar.value == 0x7F { throw HTTPFailure(.badRequest, "control character in path") }
             }
             decoded.append(value)
         }
-        usedAlias = decoded.first == "repo"
+        // Bytes, as every name: `==` on strings is canonical equivalence.
+        usedAlias = decoded.first?.bytesEqual("repo") ?? false
         components = usedAlias ? Array(decoded.dropFirst()) : decoded
     }
 

@@ -22,5 +22,6 @@ public struct RepositoryKey: Hashable, Sendable, CustomStringConvertible, Compar
 
     /// `provider/name`.
     public var description: String { "\(provider)/\(name)" }
-    public static func < (a: Self, b: Self) -> Bool { a.description < b.description }
+    /// Byte order of `provider/name` (equality and hashing are byte-exact through `RepositoryName`).
+    public static func < (a: Self, b: Self) -> Bool { a.description.bytesPrecede(b.description) }
 }

@@ -6,8 +6,11 @@ public enum ProviderKind: String, CaseIterable, Sendable, Codable, CustomStringC
     case pypi
     case tar
 
-    /// Parses a provider name as the tree and the older `/addpkg` API spell it.
-    public init?(pathComponent: String) { self.init(rawValue: pathComponent) }
+    /// Parses a provider name as the tree and the older `/addpkg` API spell it, byte for byte.
+    public init?(pathComponent: String) {
+        guard let kind = Self.allCases.first(where: { $0.rawValue.bytesEqual(pathComponent) }) else { return nil }
+        self = kind
+    }
 
     public var description: String { rawValue }
 }

@@ -8,7 +8,7 @@ public struct RepositoryName: Hashable, Sendable, Codable, CustomStringConvertib
     /// Throws `IdentifierError` naming the first rule `raw` breaks.
     public init(_ raw: String) throws(IdentifierError) {
         try NameRules.checkPathComponent(raw, kind: "repository name", maxBytes: Self.maxBytes)
-        try NameRules.checkCharset(raw, kind: "repository name", extra: [".", "_", "-"])
+        try NameRules.checkCharset(raw, kind: "repository name", extra: "._-")
         rawValue = raw
     }
 
@@ -23,5 +23,10 @@ public struct RepositoryName: Hashable, Sendable, Codable, CustomStringConvertib
     }
 
     public var description: String { rawValue }
-    public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+
+    // Byte-exact, not canonical equivalence (`ByteString` says why): sets and dictionaries of names keep apart what
+    // the catalogue keeps apart, and sorting is byte order, as the catalogue's.
+    public static func == (a: Self, b: Self) -> Bool { a.rawValue.bytesEqual(b.rawValue) }
+    public func hash(into hasher: inout Hasher) { rawValue.hashBytes(into: &hasher) }
+    public static func < (a: Self, b: Self) -> Bool { a.rawValue.bytesPrecede(b.rawValue) }
 }

@@ -58,7 +58,7 @@ extension Repositories {
         let filename: Filename
         do { filename = try Filename(rawName) } catch { throw .invalidName(error) }
         if provider.isReserved(filename, at: target.location) { throw .readOnly(filename.rawValue) }
-        guard seen.names.insert(filename.rawValue).inserted else {
+        guard seen.names.insert(filename).inserted else {
             throw .conflict(filename: filename.rawValue, reason: "the import lists two files with this name")
         }
         let staged = try spool.create(digestKinds: provider.digestKinds)
@@ -73,7 +73,7 @@ extension Repositories {
                 }
             }
             let description = try provider.inspect(fileAt: staged.path, filename: filename, location: target.location, declared: nil)
-            if let identity = description.identity, !seen.identities.insert(identity).inserted {
+            if let identity = description.identity, !seen.identities.insert(ByteString(identity)).inserted {
                 throw ArtifactError.conflict(filename: filename.rawValue, reason: "the same package is also in another file of the import")
             }
             let sidecars = description.preparedSidecars()
@@ -152,8 +152,8 @@ struct ImportedFile {
     let sidecars: [PreparedSidecar]
 }
 
-/// Names and identities already taken within one import.
+/// Names and identities already taken within one import, told apart by bytes as the catalogue does.
 struct ImportBatchNames {
-    var names = Set<String>()
-    var identities = Set<String>()
+    var names = Set<Filename>()
+    var identities = Set<ByteString>()
 }

@@ -35,7 +35,7 @@ extension Repositories {
     static func select(_ selection: YankSelection, from packages: [PackageRecord]) throws(ArtifactError) -> [PackageRecord] {
         switch selection {
         case .file(let filename):
-            let matches = packages.filter { $0.filename.rawValue == filename }
+            let matches = packages.filter { $0.filename.rawValue.bytesEqual(filename) }
             guard !matches.isEmpty else { throw .notFound("file '\(IdentifierError.printable(filename))'") }
             return matches
         case .release(let project, let version):
@@ -43,7 +43,9 @@ extension Repositories {
             guard let wanted = try? PEP440Version(version) else {
                 throw .badRequest("'\(IdentifierError.printable(version))' is not a PEP 440 version")
             }
-            let matches = packages.filter { $0.name.rawValue == normalized && (try? PEP440Version($0.version.rawValue)) == wanted }
+            let matches = packages.filter {
+                $0.name.rawValue.bytesEqual(normalized) && (try? PEP440Version($0.version.rawValue)) == wanted
+            }
             guard !matches.isEmpty else {
                 throw .notFound("release \(IdentifierError.printable(project)) \(IdentifierError.printable(version))")
             }

@@ -6,7 +6,8 @@ import Synchronization
 public final class SigningKeys: Sendable {
     /// Absolute path of the directory holding the homes.
     public let root: String
-    private let keyrings = Mutex<[String: OpenPGPKeyring]>([:])
+    /// By the name's bytes (`ByteString`): names are ASCII-validated, and the key type keeps it exact regardless.
+    private let keyrings = Mutex<[ByteString: OpenPGPKeyring]>([:])
 
     /// Longest accepted name, in bytes; keeps agent socket paths short.
     public static let nameBytesMax = 64
@@ -22,9 +23,9 @@ public final class SigningKeys: Sendable {
     public func keyring(for name: String) throws(SigningError) -> OpenPGPKeyring {
         try Self.validate(name: name)
         return try keyrings.withLock { keyrings throws(SigningError) -> OpenPGPKeyring in
-            if let keyring = keyrings[name] { return keyring }
+            if let keyring = keyrings[ByteString(name)] { return keyring }
             let keyring = try OpenPGPKeyring(home: root + "/" + name)
-            keyrings[name] = keyring
+            keyrings[ByteString(name)] = keyring
             return keyring
         }
     }
@@ -33,7 +34,7 @@ public final class SigningKeys: Sendable {
     public func remove(_ name: String) throws(SigningError) {
         try Self.validate(name: name)
         keyrings.withLock { keyrings in
-            keyrings[name] = nil
+            keyrings[ByteString(name)] = nil
             OpenPGPKeyring.removeHome(root + "/" + name)
         }
     }

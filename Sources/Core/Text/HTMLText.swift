@@ -17,4 +17,19 @@ public enum HTMLText {
         }
         return result
     }
+
+    /// `escaped`, after replacing every character that could make the text look like other text with U+FFFD:
+    /// controls (tab, line feed and carriage return kept), bidirectional controls and invisible characters
+    /// (`NameCharacters`). Names holding them are refused now; one stored before, or a package's free text, still
+    /// shows what it is instead of reversing or hiding what follows (`evil\u{202E}gpj.exe` as `evil�gpj.exe`).
+    public static func displayed(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: disguises) else { return escaped(text) }
+        var shown = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars { shown.append(disguises(scalar) ? "\u{FFFD}" : scalar) }
+        return escaped(String(shown))
+    }
+
+    private static func disguises(_ scalar: Unicode.Scalar) -> Bool {
+        scalar != "\t" && scalar != "\n" && scalar != "\r" && NameCharacters.disguises(scalar)
+    }
 }

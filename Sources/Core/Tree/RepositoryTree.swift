@@ -25,12 +25,11 @@ public struct RepositoryTree: Sendable {
 
     /// Looks up one name in a directory. `.` and `..` resolve to the directory and its parent; hidden
     /// generated files (PEP 658 metadata) are found by name although listings omit them.
+    /// Names match byte for byte (the catalogue's BINARY collation): `é` and `e` + U+0301 are two names.
     public func lookup(_ name: String, in directory: TreeEntry) throws -> TreeEntry? {
-        switch name {
-        case ".": return directory
-        case "..": return try directory.parentID.flatMap { try metadata.entry(id: $0) } ?? directory
-        default: return try metadata.child(of: directory.id, named: name, includeHidden: true)
-        }
+        if name.bytesEqual(".") { return directory }
+        if name.bytesEqual("..") { return try directory.parentID.flatMap { try metadata.entry(id: $0) } ?? directory }
+        return try metadata.child(of: directory.id, named: name, includeHidden: true)
     }
 
     /// Looks up a name other than `.`/`..` in the directory with id `directory`, in one catalogue read
@@ -41,7 +40,12 @@ public struct RepositoryTree: Sendable {
 
     /// Walks `components` from the root; nil when any step is missing or not a directory.
     public func resolve(_ components: [String]) throws -> TreeEntry? {
-        var current = try root()
+        try resolve(components, from: try root())
+    }
+
+    /// Walks `components` from `start`; nil when any step is missing or not a directory.
+    public func resolve(_ components: some Collection<String>, from start: TreeEntry) throws -> TreeEntry? {
+        var current = start
         for component in components {
             guard current.isDirectory, let next = try lookup(component, in: current) else { return nil }
             current = next

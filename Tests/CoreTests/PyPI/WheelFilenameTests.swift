@@ -70,7 +70,9 @@ extension PyPITests {
                 _ = try WheelFilename(filename)
             } throws: { error in
                 let message = (error as? PythonPackageError)?.message ?? ""
-                return message.hasPrefix("invalid wheel file name '\(filename)'") && message.contains(fragment)
+                // Quoted as `IdentifierError.printable` shows it: invisible characters (U+0600) as `\u{0600}`.
+                let quoted = IdentifierError.printable(filename)
+                return message.hasPrefix("invalid wheel file name '\(quoted)'") && message.contains(fragment)
             }
         }
 

@@ -30,11 +30,12 @@ struct AptIndexBuilder {
     mutating func build() throws -> [GeneratedFile] {
         // Indices into `input.packages`: grouping copies of 10,000 records would cost more than building.
         let placed = input.packages.map { AptLayout.distAndComponent(of: $0.location) }
-        let byDist = Dictionary(grouping: input.packages.indices.filter { placed[$0] != nil }) { placed[$0]!.dist }
-        var dists = Set(input.dropDirectories.compactMap { AptLayout.distAndComponent(of: $0)?.dist })
+        // Dists and components are grouped and sorted by bytes (`ByteString`), as the catalogue tells them apart.
+        let byDist = Dictionary(grouping: input.packages.indices.filter { placed[$0] != nil }) { ByteString(placed[$0]!.dist) }
+        var dists = Set(input.dropDirectories.compactMap { AptLayout.distAndComponent(of: $0).map { ByteString($0.dist) } })
         dists.formUnion(byDist.keys)
         for dist in dists.sorted() {
-            try buildDist(dist, packages: byDist[dist] ?? [], components: { placed[$0]!.component })
+            try buildDist(dist.string, packages: byDist[dist] ?? [], components: { placed[$0]!.component })
         }
         carryOverByHash()
         files.append(GeneratedFile(path: [AptLayout.publicKeyArmored], bytes: try signer.publicKey(armored: true)))
@@ -46,16 +47,17 @@ struct AptIndexBuilder {
     // MARK: - Dists
 
     private mutating func buildDist(_ dist: String, packages: [Int], components component: (Int) -> String) throws {
-        let byComponent = Dictionary(grouping: packages, by: component)
-        var components = Set(input.dropDirectories.compactMap { location in
-            AptLayout.distAndComponent(of: location).flatMap { $0.dist == dist ? $0.component : nil }
+        let byComponent = Dictionary(grouping: packages) { ByteString(component($0)) }
+        var keys = Set(input.dropDirectories.compactMap { location in
+            AptLayout.distAndComponent(of: location).flatMap { $0.dist.bytesEqual(dist) ? ByteString($0.component) : nil }
         })
-        components.formUnion(byComponent.keys)
+        keys.formUnion(byComponent.keys)
+        let components = keys.sorted().map(\.string)
         let architectureOf = { (index: Int) in self.input.packages[index].attributes[AptAttribute.architecture] ?? "" }
         let architectures = Self.architectures(packages.map(architectureOf), defaults: configuration.architectures(for: input.repository.name))
         var listed: [(path: String, digests: AptIndexDigests)] = []
-        for component in components.sorted() {
-            let byArchitecture = Dictionary(grouping: byComponent[component] ?? [], by: architectureOf)
+        for component in components {
+            let byArchitecture = Dictionary(grouping: byComponent[ByteString(component)] ?? [], by: architectureOf)
             let common = byArchitecture["all"] ?? []
             for architecture in ["all"] + architectures {
                 let selected = architecture == "all" ? common : common + (byArchitecture[architecture] ?? [])
@@ -63,7 +65,7 @@ struct AptIndexBuilder {
             }
         }
         let release = Array(AptReleaseFile.distRelease(
-            repository: input.repository.name.rawValue, dist: dist, components: components.sorted(),
+            repository: input.repository.name.rawValue, dist: dist, components: components,
             architectures: architectures, date: input.now, validFor: configuration.validFor(for: input.repository.name), files: listed).utf8)
         let base = [AptLayout.dists, dist]
         files.append(GeneratedFile(path: base + ["Release"], bytes: release))
@@ -71,7 +73,7 @@ struct AptIndexBuilder {
         files.append(GeneratedFile(path: base + ["InRelease"], bytes: inRelease))
         files.append(GeneratedFile(path: base + ["Release.gpg"], bytes: detached))
         let script = AptInstallScript.render(repository: input.repository.name.rawValue, dist: dist,
-                                             components: components.sorted(), publicURL: configuration.publicURL)
+                                             components: components, publicURL: configuration.publicURL)
         files.append(GeneratedFile(path: base + ["install"], bytes: Array(script.utf8)))
     }
 

@@ -11,7 +11,7 @@ enum AptLayout {
 
     /// A drop directory location is `["pool", dist, component]`.
     static func distAndComponent(of location: [String]) -> (dist: String, component: String)? {
-        guard location.count == 3, location[0] == pool else { return nil }
+        guard location.count == 3, location[0].bytesEqual(pool) else { return nil }
         return (location[1], location[2])
     }
 

@@ -32,7 +32,7 @@ public final class AptProvider: PackageProvider {
     public var digestKinds: DigestKinds { .apt }
 
     public func directoryKinds(for components: [String]) throws(ArtifactError) -> [NodeKind] {
-        guard !components.isEmpty, components.count <= 3, components[0] == AptLayout.pool else {
+        guard !components.isEmpty, components.count <= 3, components[0].bytesEqual(AptLayout.pool) else {
             throw .notADropDirectory("apt packages go into pool/<dist>/<component>/; '\(components.joined(separator: "/"))'")
         }
         if components.count > 1 { try AptLayout.checkName(components[1], kind: "dist") }
@@ -55,10 +55,10 @@ public final class AptProvider: PackageProvider {
         do { deb = try DebPackageReader.read(path: path) } catch {
             throw .invalidPackage(filename: filename.rawValue, reason: error.description)
         }
-        if let name = declared?.name, name != deb.name {
+        if let name = declared?.name, !name.bytesEqual(deb.name) {
             throw .badRequest("declared name '\(IdentifierError.printable(name))' does not match the package's '\(deb.name)'")
         }
-        if let version = declared?.version, version != deb.version.rawValue {
+        if let version = declared?.version, !version.bytesEqual(deb.version.rawValue) {
             throw .badRequest("declared version '\(IdentifierError.printable(version))' does not match the package's '\(deb.version.rawValue)'")
         }
         do {

@@ -10,7 +10,8 @@ public enum DebianArchitecture {
         if raw.unicodeScalars.contains(where: { $0.properties.isWhitespace }) {
             throw fail("must be a single architecture name, without spaces")
         }
-        if raw == "all" || known.contains(raw) { return raw }
+        // Known names are ASCII; the check keeps `Set<String>`'s canonical equivalence from matching a look-alike.
+        if raw.utf8.allSatisfy({ $0 < 0x80 }), raw == "all" || known.contains(raw) { return raw }
         if raw.split(separator: "-").contains("any") {
             throw fail("wildcards are for source packages; a binary package names one architecture or 'all'")
         }

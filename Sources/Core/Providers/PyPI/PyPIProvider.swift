@@ -42,7 +42,7 @@ public struct PyPIProvider: PackageProvider {
 
     /// `simple` is the index directory; `*.metadata` names are the PEP 658 files of the packages.
     public func isReserved(_ filename: Filename, at components: [String]) -> Bool {
-        filename.rawValue == SimpleIndexLayout.simple || filename.rawValue.hasSuffix(SimpleIndexLayout.metadataSuffix)
+        filename.rawValue.bytesEqual(SimpleIndexLayout.simple) || filename.rawValue.hasSuffix(SimpleIndexLayout.metadataSuffix)
     }
 
     public func inspect(fileAt path: String, filename: Filename, location: [String], declared: DeclaredIdentity?)
@@ -75,7 +75,7 @@ public struct PyPIProvider: PackageProvider {
 
     /// A name and version stated next to the upload (twine's form fields, /addpkg's query) must agree with the metadata.
     static func check(_ declared: DeclaredIdentity?, against distribution: PythonDistribution) throws(ArtifactError) {
-        if let name = declared?.name, PythonProjectName.normalize(name) != distribution.project.normalized {
+        if let name = declared?.name, !distribution.project.isSpelled(name) {
             throw .badRequest("declared name '\(IdentifierError.printable(name))' does not match the metadata's '\(distribution.project.rawValue)'")
         }
         if let version = declared?.version, (try? PEP440Version(version)) != distribution.version {

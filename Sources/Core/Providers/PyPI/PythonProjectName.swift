@@ -29,27 +29,37 @@ public struct PythonProjectName: Hashable, Sendable, CustomStringConvertible {
         normalized = Self.normalize(raw)
     }
 
-    /// PEP 503 normalization of any string, valid name or not (used to compare spellings found in file names).
+    /// PEP 503 normalization of any string, valid name or not (used to compare spellings found in file names and
+    /// requests). Only ASCII letters are lowercased: valid names are ASCII, and Unicode case mapping would turn
+    /// U+212A KELVIN SIGN into `k` (and U+0130 into `i` and a combining dot), so a string that is no project name
+    /// would normalize to one. Other scalars are kept as they are, so such a string never equals a real name.
     public static func normalize(_ name: String) -> String {
-        var out = ""
+        var out = String.UnicodeScalarView()
         var inSeparatorRun = false
-        for character in name.lowercased() {
-            if character == "-" || character == "_" || character == "." {
+        for scalar in name.unicodeScalars {
+            if scalar == "-" || scalar == "_" || scalar == "." {
                 if !inSeparatorRun { out.append("-") }
                 inSeparatorRun = true
             } else {
-                out.append(character)
+                out.append(("A"..."Z").contains(scalar) ? Unicode.Scalar(scalar.value + 0x20)! : scalar)
                 inSeparatorRun = false
             }
         }
-        return out
+        return String(out)
+    }
+
+    /// Whether `spelling` normalizes to this project's name, byte for byte.
+    public func isSpelled(_ spelling: some StringProtocol) -> Bool {
+        Self.normalize(String(spelling)).bytesEqual(normalized)
     }
 
     public var description: String { rawValue }
 
-    public static func == (lhs: PythonProjectName, rhs: PythonProjectName) -> Bool { lhs.normalized == rhs.normalized }
+    public static func == (lhs: PythonProjectName, rhs: PythonProjectName) -> Bool {
+        lhs.normalized.bytesEqual(rhs.normalized)
+    }
 
-    public func hash(into hasher: inout Hasher) { hasher.combine(normalized) }
+    public func hash(into hasher: inout Hasher) { normalized.hashBytes(into: &hasher) }
 
     static func isAlphanumeric(_ b: UInt8) -> Bool {
         (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)

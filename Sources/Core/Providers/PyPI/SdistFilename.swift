@@ -22,7 +22,7 @@ public enum SdistFilename {
             throw PythonPackageError("'\(shown)' is not a source distribution name: it must end in .tar.gz or .zip")
         }
         let stem = String(filename.dropLast(format.rawValue.count))
-        let versionsAfterName = splits(stem).filter { PythonProjectName.normalize($0.name) == project.normalized }
+        let versionsAfterName = splits(stem).filter { project.isSpelled($0.name) }
         let expected = pep625Stem(project: project, version: version) + format.rawValue
         guard !versionsAfterName.isEmpty else {
             throw PythonPackageError("the file name '\(shown)' does not start with project '\(project.rawValue)' "
@@ -37,7 +37,7 @@ public enum SdistFilename {
     /// Whether `stem` is `<name>-<version>` for this project and version at some '-' (the dist-info check too).
     static func matches(_ stem: String, project: PythonProjectName, version: PEP440Version) -> Bool {
         splits(stem).contains {
-            PythonProjectName.normalize($0.name) == project.normalized && (try? PEP440Version($0.version)) == version
+            project.isSpelled($0.name) && (try? PEP440Version($0.version)) == version
         }
     }
 

@@ -43,16 +43,18 @@ struct SimpleIndexBuilder {
 
     /// Groups rows by normalized project name, projects sorted by name, files by version then file name.
     static func projects(_ packages: [PackageRecord]) -> [SimpleProject] {
-        let groups = Dictionary(grouping: packages) { $0.name.rawValue }
-        return groups.keys.sorted().map { name in
+        // `PackageName` groups and sorts by bytes: two spellings are two projects, as they are two rows.
+        let groups = Dictionary(grouping: packages) { $0.name }
+        return groups.keys.sorted().map { key in
+            let name = key.rawValue
             // Rows hold versions that parsed at ingest; one that somehow does not parse sorts first.
-            let keyed = groups[name]!.map { (version: try? PEP440Version($0.version.rawValue), record: $0) }
+            let keyed = groups[key]!.map { (version: try? PEP440Version($0.version.rawValue), record: $0) }
             let sorted = keyed.sorted { a, b in
                 switch (a.version, b.version) {
                 case let (x?, y?) where x != y: return x < y
                 case (nil, _?): return true
                 case (_?, nil): return false
-                default: return a.record.filename.rawValue < b.record.filename.rawValue
+                default: return a.record.filename < b.record.filename
                 }
             }
             var versions: [String] = []

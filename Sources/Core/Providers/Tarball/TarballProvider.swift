@@ -25,7 +25,7 @@ public struct TarballProvider: PackageProvider {
     public func acceptsPackages(at components: [String]) -> Bool { components.isEmpty }
 
     public func isReserved(_ filename: Filename, at components: [String]) -> Bool {
-        filename.rawValue == Self.checksumsName
+        filename.rawValue.bytesEqual(Self.checksumsName)
     }
 
     public func inspect(fileAt path: String, filename: Filename, location: [String], declared: DeclaredIdentity?)
@@ -47,10 +47,10 @@ public struct TarballProvider: PackageProvider {
     private func identity(of filename: Filename, declared: DeclaredIdentity?) throws(ArtifactError) -> (name: PackageName, version: PackageVersion) {
         do {
             let parsed = try TarballFilename(filename)
-            if let name = declared?.name, name != parsed.name.rawValue {
+            if let name = declared?.name, !name.bytesEqual(parsed.name.rawValue) {
                 throw ArtifactError.badRequest("declared name '\(IdentifierError.printable(name))' does not match the filename's '\(parsed.name)'")
             }
-            if let version = declared?.version, version != parsed.version.rawValue {
+            if let version = declared?.version, !version.bytesEqual(parsed.version.rawValue) {
                 throw ArtifactError.badRequest("declared version '\(IdentifierError.printable(version))' does not match the filename's '\(parsed.version)'")
             }
             return (parsed.name, parsed.version)
