@@ -36,9 +36,29 @@ struct CatalogueUpgradeTests {
         #expect(try tree.open(file).readAll() == tarball)
     }
 
+    // Goal: a file name stored before a rule tightened (a bidirectional control, refused since) still reads, lists
+    // and serves: reading a catalogue row never re-validates it into a trap.
+    @Test func namesStoredUnderOlderRulesStillRead() throws {
+        let scratch = ScratchDirectory()
+        let blobs = try LocalBlobStore(root: scratch.file("blobs"))
+        let tarball = try Fixtures.archive("z")
+        let digest = try blobs.put(tarball)
+        let path = scratch.file("catalogue.sqlite")
+        let name = "tool\u{202E}zg.rat-1.0.tar.gz"
+        #expect(throws: IdentifierError.self) { try Filename(name) }
+        let (repositoryID, _) = try Self.writePreviousCatalogue(path: path, digest: digest, size: tarball.count, filename: name)
+        let store = try SQLiteMetadataStore(path: path)
+        let package = try #require(try store.packages(repository: repositoryID).first)
+        #expect(package.filename.rawValue == name)
+        let tree = RepositoryTree(metadata: store, blobs: blobs)
+        let file = try #require(try tree.resolve(["tar", "legacy", name]))
+        #expect(try tree.open(file).readAll() == tarball)
+    }
+
     /// Migrates a new file up to `previousMigration` only and fills it the way that release did: a tar
     /// repository (overwrite allowed) holding one package. Returns the repository's and the package's node ids.
-    static func writePreviousCatalogue(path: String, digest: SHA256Digest, size: Int) throws -> (NodeID, NodeID) {
+    static func writePreviousCatalogue(path: String, digest: SHA256Digest, size: Int,
+                                       filename: String = "tool-1.0.tar.gz") throws -> (NodeID, NodeID) {
         let queue = try DatabaseQueue(path: path)
         try SQLiteMetadataStore.migrator.migrate(queue, upTo: previousMigration)
         let applied = try queue.read { try SQLiteMetadataStore.migrator.appliedIdentifiers($0) }
@@ -51,14 +71,14 @@ struct CatalogueUpgradeTests {
             try db.execute(sql: "INSERT INTO repositories (id, provider, name, allow_overwrite, created_at) VALUES (?, 'tar', 'legacy', 1, ?)",
                            arguments: [repositoryID, now])
             try db.execute(sql: "INSERT INTO blobs (digest, size) VALUES (?, ?)", arguments: [digest.hex, size])
-            try db.execute(sql: "INSERT INTO nodes (parent_id, name, kind, repository_id, created_at) VALUES (?, 'tool-1.0.tar.gz', 'package', ?, ?)",
-                           arguments: [repositoryID, repositoryID, now])
+            try db.execute(sql: "INSERT INTO nodes (parent_id, name, kind, repository_id, created_at) VALUES (?, ?, 'package', ?, ?)",
+                           arguments: [repositoryID, filename, repositoryID, now])
             let packageID = db.lastInsertedRowID
             try db.execute(sql: """
                 INSERT INTO packages (id, repository_id, directory_id, location, filename, name, version, blob_digest, size,
                                       attributes, uploaded_at, modified_at, identity)
-                VALUES (?, ?, ?, '', 'tool-1.0.tar.gz', 'tool', '1.0', ?, ?, '{}', ?, ?, NULL)
-                """, arguments: [packageID, repositoryID, repositoryID, digest.hex, size, now, now])
+                VALUES (?, ?, ?, '', ?, 'tool', '1.0', ?, ?, '{}', ?, ?, NULL)
+                """, arguments: [packageID, repositoryID, repositoryID, filename, digest.hex, size, now, now])
             return (repositoryID, packageID)
         }
     }

@@ -68,8 +68,8 @@ extension SQLiteMetadataStore {
         return PackageRecord(
             id: row["id"], repositoryID: row["repository_id"], directoryID: row["directory_id"],
             location: location.isEmpty ? [] : location.split(separator: "/").map(String.init),
-            filename: try! Filename(row["filename"]), name: try! PackageName(row["name"]),
-            version: try! PackageVersion(row["version"]),
+            filename: Filename(catalogued: row["filename"]), name: PackageName(catalogued: row["name"]),
+            version: PackageVersion(catalogued: row["version"]),
             digests: FileDigests(size: row["size"], sha256: SHA256Digest(hex: row["blob_digest"])!,
                                  md5: row["md5"], sha1: row["sha1"], sha512: row["sha512"]),
             attributes: decodeAttributes(row["attributes"]),

@@ -14,6 +14,10 @@ public struct Filename: Hashable, Sendable, CustomStringConvertible, Comparable 
         rawValue = raw
     }
 
+    /// A name the catalogue holds, as stored. It was validated when it was stored, but the rules may have tightened
+    /// since (bidirectional controls were allowed in names before): reading a row must neither fail nor trap.
+    init(catalogued raw: String) { rawValue = raw }
+
     /// True for names that are staged but never ingested: a leading dot marks a temporary file.
     public static func isTemporaryName(_ raw: String) -> Bool {
         raw.utf8.first == UInt8(ascii: ".") && !raw.bytesEqual(".") && !raw.bytesEqual("..")

@@ -12,6 +12,10 @@ public struct PackageName: Hashable, Sendable, CustomStringConvertible, Comparab
         rawValue = raw
     }
 
+    /// A name the catalogue holds, as stored. It was validated when it was stored, but the rules may have tightened
+    /// since (bidirectional controls were allowed in names before): reading a row must neither fail nor trap.
+    init(catalogued raw: String) { rawValue = raw }
+
     public var description: String { rawValue }
 
     // Byte-exact, not canonical equivalence (`ByteString` says why): sets and dictionaries of names keep apart what
