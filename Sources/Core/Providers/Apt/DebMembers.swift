@@ -75,7 +75,9 @@ struct DebMembers {
             do { return try body() } catch { throw DebPackageError("\(member.name): \(error.message)") }
         }
         let data = try archive { () throws(ArchiveError) in
-            try ArchiveReader(entryOf: reader, formats: .tar, decompressedBytesMax: decompressedBytesMax)
+            // dpkg unpacks data.tar with its own checks, and absolute symbolic links are normal there.
+            try ArchiveReader(entryOf: reader, formats: .tar, entryPaths: .notExtracted,
+                              decompressedBytesMax: decompressedBytesMax)
         }
         defer { data.close() }
         var first = true
