@@ -83,6 +83,8 @@ public final class ArchiveReader {
     private let budget: Int64
     private var consumed: Int64 = 0
     private var entryCount = 0
+    /// This reader's entry limit: `ArchiveReader.entriesMax` unless a test lowers it.
+    public var entriesMax = ArchiveReader.entriesMax
 
     /// The compression of the outer stream.
     public let compression: Compression
@@ -201,8 +203,8 @@ public final class ArchiveReader {
         }
         guard status == ARCHIVE_OK, let e else { throw currentError(default: "unreadable entry header") }
         entryCount += 1
-        guard entryCount <= Self.entriesMax else {
-            throw ArchiveError("the archive holds more than \(Self.entriesMax) entries")
+        guard entryCount <= entriesMax else {
+            throw ArchiveError("the archive holds more than \(entriesMax) entries")
         }
         return try ArchiveLocale.run { () throws(ArchiveError) in try describe(e) }
     }
