@@ -28,7 +28,7 @@ struct DebMembers {
     func expectDebianBinary() throws(DebPackageError) {
         let first: ArchiveEntryInfo?
         do { first = try reader.next() } catch { throw DebPackageError("not a Debian package: not an ar archive") }
-        // A compressed ar (say, a gzipped .deb) would be unpacked by libarchive, but dpkg refuses it.
+        // dpkg refuses a compressed ar (say, a gzipped .deb); the reader does not even try to decompress one.
         guard reader.format == .ar, reader.compression == .none else {
             throw DebPackageError("not a Debian package: not an ar archive")
         }
