@@ -2,9 +2,10 @@
 import Foundation
 import Testing
 
-/// Tests/Corpus/make-hostile-corpus.py writes 59 malformed files (truncated, wrong magic, bombs, absurd sizes,
+/// Tests/Corpus/make-hostile-corpus.py writes 74 malformed files (truncated, wrong magic, bombs, absurd sizes,
 /// path traversal in archives and in names, links out of the tree, device nodes, non-UTF-8 and control
-/// characters, duplicate fields, a 100 MB METADATA and control file). Each is PUT to a repository that already
+/// characters, duplicate fields, a 100 MB METADATA and control file; for issue 14 UTF-8 `..` names in zips and
+/// wheels, link chains in each format and order, header floods and header bombs). Each is PUT to a repository that already
 /// holds a valid package of its kind: each must get its expected status with a reason, the server must stay up
 /// with bounded memory, and every index must be byte-identical afterwards.
 @Suite(.serialized) struct HostileInputTests {
@@ -19,7 +20,7 @@ import Testing
         let work = try Workspace()
         defer { work.remove() }
         let cases = try await Self.corpus(in: work)
-        #expect(cases.count >= 40)
+        #expect(cases.count >= 74)
         let python = try PythonClients(work)
         let wheel = try #require(try await python.make("good", ["--project", "hostile", "--version", "0.9"]).first)
         let deb = try await DebBuilder(work: work).build("hostile", "0.9", "amd64", compression: "gzip")

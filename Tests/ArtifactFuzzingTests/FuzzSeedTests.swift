@@ -19,4 +19,16 @@ import Testing
         #expect(files.count >= 5, "\(target.rawValue) has \(files.count) seeds")
         for file in files { target.run([UInt8](try Data(contentsOf: file))) }
     }
+
+    // Goal: the archive-paths oracle sees what the seeds are named for: `escape-*` escape (and are refused),
+    // `safe-*` neither escape nor are refused, `refused-*` are refused although they do not escape.
+    @Test func archivePathSeedsMeanWhatTheySay() throws {
+        for file in try Self.seeds(of: .archivePaths) {
+            let name = file.lastPathComponent
+            let (escapes, refused) = ArchivePathsFuzzing.verdict([UInt8](try Data(contentsOf: file)))
+            if name.hasPrefix("escape-") { #expect(escapes && refused, "\(name)") }
+            if name.hasPrefix("safe-") { #expect(!escapes && !refused, "\(name)") }
+            if name.hasPrefix("refused-") { #expect(!escapes && refused, "\(name)") }
+        }
+    }
 }

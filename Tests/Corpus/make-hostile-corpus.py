@@ -11,6 +11,7 @@ case must be refused with a clear reason and leave the repository as it was.
 """
 import gzip
 import io
+import lzma
 import os
 import struct
 import sys
@@ -279,6 +280,78 @@ case("sdist-symlink-escapes", pypi("hostile-1.0.tar.gz"),
                 ({"name": "hostile-1.0/link", "type": tarfile.SYMTYPE, "linkname": "/etc/passwd"}, None)]), reason="link")
 case("sdist-dotdot-entry", pypi("hostile-1.0.tar.gz"),
      tar_bytes([({"name": "hostile-1.0/PKG-INFO"}, METADATA.encode()), ({"name": "hostile-1.0/../../x"}, b"x")]), reason="..")
+
+# --- issue 14, archives: names under the C locale, link chains in every format, header bombs -------------------
+
+def zip_with_links(members):
+    """A zip whose (name, data, symlink) members may be symbolic links (Unix external attributes, as Info-ZIP writes)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data, symlink in members:
+            info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
+            info.create_system = 3
+            info.external_attr = (0o120777 if symlink else 0o100644) << 16
+            z.writestr(info, data)
+    return buffer.getvalue()
+
+
+def links(*pairs, prefix=""):
+    return [({"name": prefix + name, "type": tarfile.SYMTYPE, "linkname": target}, None) for name, target in pairs]
+
+
+def pax_header(size):
+    """A ustar header of type 'x' (pax extended header) declaring `size` bytes."""
+    header = tarfile.TarInfo("PaxHeader")
+    header.type, header.size, header.mtime = tarfile.XHDTYPE, size, 0
+    return header.tobuf(format=tarfile.USTAR_FORMAT)
+
+
+CHAIN = (("d/l1", ".."), ("d/l2", "l1/.."))  # each link stays inside; l2 leaves the root once l1 is followed
+UTF8_DOTDOT = "../../../../tmp/\u00e9.txt"  # the server's C locale used to hide this name from the policy
+case("zip-utf8-dotdot", tar("hostile-1.0.zip"), zip_bytes([("hostile-1.0/README", b"x"), (UTF8_DOTDOT, b"x")]),
+     reason="'..' component")
+case("whl-utf8-dotdot", pypi(WHEEL_NAME), wheel(extra=[(UTF8_DOTDOT, b"x")]), reason="'..' component")
+case("zip-backslash-dotdot", tar("hostile-1.0.zip"), zip_bytes([("hostile-1.0\\..\\..\\x", b"x")]),
+     reason="'..' component")
+case("tar-name-not-utf8", tar("hostile-1.0.tar.gz"),
+     tar_bytes([({"name": "hostile-1.0/caf\udce9"}, b"x")]),  # tarfile writes the lone byte 0xE9 (Latin-1 é)
+     reason="not valid utf-8")
+case("tar-link-chain", tar("hostile-1.0.tar.gz"), tar_bytes(links(*CHAIN)), reason="outside")
+case("tar-link-chain-reversed", tar("hostile-1.0.tar.gz"), tar_bytes(links(*reversed(CHAIN))), reason="outside")
+case("tar-hardlink-through-symlink", tar("hostile-1.0.tar.gz"),
+     tar_bytes(links(("d/up", "..")) + [({"name": "d/h", "type": tarfile.LNKTYPE, "linkname": "d/up/x"}, None)]),
+     reason="through its own symbolic link")
+case("sdist-link-chain-reversed", pypi("hostile-1.0.tar.gz"),
+     tar_bytes([({"name": "hostile-1.0/PKG-INFO"}, METADATA.encode())]
+               + links(("l2", "l1/.."), ("l1", ".."), prefix="hostile-1.0/")),
+     reason="outside")
+case("whl-symlink-chain", pypi(WHEEL_NAME),
+     zip_with_links([("hostile/l2", b"l1/..", True), ("hostile/l1", b"..", True), ("hostile/__init__.py", b"", False),
+                     ("hostile-1.0.dist-info/METADATA", METADATA.encode(), False),
+                     ("hostile-1.0.dist-info/WHEEL", WHEEL.encode(), False)]), reason="outside")
+case("deb-control-link-chain", apt(NAME),
+     deb(control_member=tar_bytes([({"name": "./control"}, GOOD_CONTROL.encode())] + links(*CHAIN, prefix="./"))),
+     reason="outside")
+# 2,000,000 empty entries in 180 KB: one xz stream of 10,000 headers, repeated (xz streams may be concatenated).
+empty = tarfile.TarInfo("hostile-1.0/e")
+empty.mtime = 0
+case("tar-header-flood", tar("hostile-1.0.tar.xz"), lzma.compress(empty.tobuf(format=tarfile.GNU_FORMAT) * 10_000) * 200,
+     reason="decompresses to more than")
+# Four chained pax headers of 900 KB each: libarchive reads them all into memory before returning the entry.
+record = b"comment=" + b"x" * 900_000 + b"\n"
+record = str(len(record) + 8).encode() + b" " + record
+case("tar-pax-chain", tar("hostile-1.0.tar.gz"),
+     gzip.compress((pax_header(len(record)) + record + b"\0" * (-len(record) % 512)) * 4
+                   + tarfile.TarInfo("hostile-1.0/f").tobuf(format=tarfile.USTAR_FORMAT) + b"\0" * 1024, mtime=0),
+     reason="larger than")
+# A GNU sparse 1.0 map of 10 million blocks (40 MB) in a few KB (again concatenated xz streams): libarchive
+# allocated 525 MB reading it, inside one call.
+sparse = tarfile.TarInfo("hostile-1.0/GNUSparseFile.0/f")
+sparse.size = 9 + 4 * 10_000_000 + 7  # "10000000\n", the pairs, padding to 512
+sparse.pax_headers = {"GNU.sparse.major": "1", "GNU.sparse.minor": "0", "GNU.sparse.name": "f", "GNU.sparse.realsize": "0"}
+case("tar-sparse-map", tar("hostile-1.0.tar.xz"),
+     lzma.compress(sparse.tobuf(format=tarfile.PAX_FORMAT) + b"10000000\n") + lzma.compress(b"0\n0\n" * 250_000) * 40
+     + lzma.compress(b"\0" * (7 + 1024)), reason="larger than")
 
 with open(os.path.join(OUT, "manifest.tsv"), "w") as f:
     for row in cases:

@@ -9,7 +9,11 @@ struct DebControlArchive {
     static func read(_ bytes: [UInt8], member: DebMember, decompressedBytesMax: Int64) throws(DebPackageError) -> DebControlArchive {
         let limit = DebPackageReader.controlFileBytesMax
         let reader: ArchiveReader
-        do { reader = try ArchiveReader(bytes: bytes, formats: .tar, decompressedBytesMax: decompressedBytesMax) } catch {
+        do {
+            // dpkg unpacks the control archive (maintainer scripts) into its own directory: nothing may leave it.
+            reader = try ArchiveReader(bytes: bytes, formats: .tar, entryPaths: .safeToExtract,
+                                       decompressedBytesMax: decompressedBytesMax)
+        } catch {
             throw DebPackageError("\(member.name) is not a tar archive: \(error.message)")
         }
         defer { reader.close() }
@@ -19,12 +23,9 @@ struct DebControlArchive {
         }
         var control: [UInt8]?
         var checked = false
-        var paths = ArchivePathPolicy()
         while let entry = try archive({ () throws(ArchiveError) in try reader.next() }) {
             if !checked { try member.checkDetected(reader) }
             checked = true
-            // dpkg unpacks the control archive (maintainer scripts) into its own directory: nothing may leave it.
-            try archive { () throws(ArchiveError) in try paths.check(entry) }
             guard entry.path == "./control" || entry.path == "control" else {
                 try archive { () throws(ArchiveError) in try reader.drainData() }
                 continue

@@ -28,7 +28,7 @@ struct DebMembers {
     func expectDebianBinary() throws(DebPackageError) {
         let first: ArchiveEntryInfo?
         do { first = try reader.next() } catch { throw DebPackageError("not a Debian package: not an ar archive") }
-        // A compressed ar (say, a gzipped .deb) would be unpacked by libarchive, but dpkg refuses it.
+        // dpkg refuses a compressed ar (say, a gzipped .deb); the reader does not even try to decompress one.
         guard reader.format == .ar, reader.compression == .none else {
             throw DebPackageError("not a Debian package: not an ar archive")
         }
@@ -75,7 +75,9 @@ struct DebMembers {
             do { return try body() } catch { throw DebPackageError("\(member.name): \(error.message)") }
         }
         let data = try archive { () throws(ArchiveError) in
-            try ArchiveReader(entryOf: reader, formats: .tar, decompressedBytesMax: decompressedBytesMax)
+            // dpkg unpacks data.tar with its own checks, and absolute symbolic links are normal there.
+            try ArchiveReader(entryOf: reader, formats: .tar, entryPaths: .notExtracted,
+                              decompressedBytesMax: decompressedBytesMax)
         }
         defer { data.close() }
         var first = true

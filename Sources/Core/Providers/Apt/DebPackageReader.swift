@@ -38,7 +38,8 @@ public enum DebPackageReader {
         let budget = max(expansionFloorBytes, Int64(info.st_size) * expansionRatioMax)
         let outer: ArchiveReader
         do {
-            outer = try ArchiveReader(path: path, formats: .ar, decompressedBytesMax: budget)
+            // ar members are found by name, never unpacked by it; a compressed ar is not even tried, as dpkg refuses it.
+            outer = try ArchiveReader(path: path, formats: .ar, entryPaths: .notExtracted, decompressedBytesMax: budget)
         } catch {
             throw DebPackageError("not a Debian package: not an ar archive")
         }

@@ -16,7 +16,6 @@ final class PythonArchive {
     private var firstEntry: ArchiveEntryInfo?
     private var firstTaken = false
     private var lastPath: String?
-    private var paths = ArchivePathPolicy()
 
     /// Opens `path` and refuses it unless it is `container` with `compression` on the outside; `role` names
     /// what the file claims to be ("a wheel") for the message.
@@ -30,7 +29,10 @@ final class PythonArchive {
         }
         do {
             // Both containers are offered so that the wrong one can be named rather than just "unrecognized".
-            reader = try ArchiveReader(path: path, formats: [.tar, .zip], decompressedBytesMax: decompressedBytesMax)
+            // Installers and `pip` building an sdist write every path under their target directory: the reader
+            // refuses entries that could leave it, and checks all links together once the archive ends.
+            reader = try ArchiveReader(path: path, formats: [.tar, .zip], entryPaths: .safeToExtract,
+                                       decompressedBytesMax: decompressedBytesMax)
         } catch {
             throw PythonPackageError("\(role) must be \(wanted), but this file is not an archive (\(error.message))")
         }
@@ -40,10 +42,13 @@ final class PythonArchive {
             let found = reader.format.map { Self.describe($0, reader.compression) } ?? "not an archive"
             throw PythonPackageError("\(role) must be \(wanted), but this file is \(found)")
         }
-        if let failure { throw PythonPackageError("unreadable archive: \(failure.message)") }
+        if let failure {
+            throw PythonPackageError(failure.isUnsafeEntry ? failure.message : "unreadable archive: \(failure.message)")
+        }
     }
 
-    /// The next entry, or nil at the end. Throws on a corrupt header or an unsafe path.
+    /// The next entry, or nil at the end (after the reader's final check of all links). Throws on a corrupt header
+    /// or an unsafe path.
     func next() throws(PythonPackageError) -> Entry? {
         let info: ArchiveEntryInfo?
         if !firstTaken {
@@ -51,15 +56,14 @@ final class PythonArchive {
             info = firstEntry
         } else {
             do { info = try reader.next() } catch {
+                if error.isUnsafeEntry { throw PythonPackageError(error.message) }
                 throw PythonPackageError("unreadable archive" + (lastPath.map { " after '\(Self.printable($0))'" } ?? "")
                     + ": \(error.message)")
             }
         }
         guard let info else { return nil }
         lastPath = info.path
-        // Installers and `pip` building an sdist write every path under their target directory.
         do {
-            try paths.check(info)
             return Entry(info: info, components: try ArchivePathPolicy.components(of: info.path))
         } catch {
             throw PythonPackageError(error.message)

@@ -67,18 +67,17 @@ public struct TarballProvider: PackageProvider {
     }
 
     /// Reads every entry to the end (so truncation and bad checksums surface), checks the content's format and
-    /// refuses entries unsafe to extract (`ArchivePathPolicy`).
+    /// refuses entries unsafe to extract (the reader's `ArchivePathPolicy`, whose final check runs at the end).
     private func verifyArchive(at path: String, format: TarballFormat) throws(ArchiveError) -> Int {
         var info = stat()
         let compressedSize = stat(path, &info) == 0 ? Int64(info.st_size) : 0
         let budget = max(expansionFloorBytes, compressedSize * expansionRatioMax)
-        let reader = try ArchiveReader(path: path, formats: [.tar, .zip], decompressedBytesMax: budget)
+        let reader = try ArchiveReader(path: path, formats: [.tar, .zip], entryPaths: .safeToExtract,
+                                       decompressedBytesMax: budget)
         defer { reader.close() }
         var entries = 0
-        var paths = ArchivePathPolicy()
-        while let entry = try reader.next() {
+        while try reader.next() != nil {
             if entries == 0 { try checkDetected(reader, against: format) }
-            try paths.check(entry)
             try reader.drainData()
             entries += 1
         }
