@@ -8,6 +8,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case pep440
     case wheelFilename = "wheel-filename"
     case httpPath = "http-path"
+    case multipart
 
     /// The environment variable that picks the target in the libFuzzer build and in replay.
     public static let environmentVariable = "ARTIFACTFS_FUZZ_TARGET"
@@ -19,6 +20,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .pep440: PEP440Fuzzing.run(bytes)
         case .wheelFilename: WheelFilenameFuzzing.run(bytes)
         case .httpPath: HTTPPathFuzzing.run(bytes)
+        case .multipart: MultipartFuzzing.run(bytes)
         }
     }
 

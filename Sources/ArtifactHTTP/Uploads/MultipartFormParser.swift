@@ -86,6 +86,7 @@ struct MultipartFormParser {
     /// The text field being read: its name and bytes so far (nil in a file part or outside parts).
     private var field: (name: String, bytes: Int)?
     private var inPart = false
+    /// Parts begun, text field bytes (names and values) and preamble bytes so far; never beyond their limits.
     private(set) var partCount = 0
     private(set) var fieldBytesTotal = 0
     private(set) var preambleBytes = 0
@@ -205,8 +206,8 @@ struct MultipartFormParser {
         guard state == .body else {
             let virtual = min(virtualCarryBytes, carryBody)
             virtualCarryBytes -= virtual
+            guard preambleBytes + count - virtual <= limits.preambleBytesMax else { throw .preambleTooLong(bytesMax: limits.preambleBytesMax) }
             preambleBytes += count - virtual
-            guard preambleBytes <= limits.preambleBytesMax else { throw .preambleTooLong(bytesMax: limits.preambleBytesMax) }
             return
         }
         if let current = field {
@@ -221,8 +222,8 @@ struct MultipartFormParser {
     }
 
     private mutating func addFieldBytes(_ count: Int) throws(MultipartFormError) {
+        guard fieldBytesTotal + count <= limits.fieldBytesTotalMax else { throw .fieldsTooLarge(bytesMax: limits.fieldBytesTotalMax) }
         fieldBytesTotal += count
-        guard fieldBytesTotal <= limits.fieldBytesTotalMax else { throw .fieldsTooLarge(bytesMax: limits.fieldBytesTotalMax) }
     }
 
     // MARK: - Boundary line and headers
@@ -255,8 +256,8 @@ struct MultipartFormParser {
     }
 
     private mutating func beginPart() throws(MultipartFormError) {
+        guard partCount < limits.partCountMax else { throw .tooManyParts(countMax: limits.partCountMax) }
         partCount += 1
-        guard partCount <= limits.partCountMax else { throw .tooManyParts(countMax: limits.partCountMax) }
         paddingBytes = 0
         section.removeAll(keepingCapacity: true)
         terminatorMatched = 2
