@@ -19,4 +19,19 @@ import Testing
         #expect(try await second.value == 2)
         #expect(try await executor.run { 4 } == 4)
     }
+
+    // Goal: a finished job releases what it captured at once (an upload's 1 MiB batch used to stay in the queue
+    // until 1024 more jobs had run).
+    @Test func finishedJobsReleaseWhatTheyCaptured() async throws {
+        final class Payload: Sendable {}
+        let executor = BlockingExecutor(threadCount: 1, name: "test.release")
+        weak var released: Payload?
+        do {
+            let payload = Payload()
+            released = payload
+            try await executor.run { _ = payload }
+        }
+        for _ in 0..<50 where released != nil { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(released == nil)
+    }
 }

@@ -13,7 +13,9 @@ public final class BlockingExecutor: Sendable {
     }
 
     private struct State: ~Copyable {
-        var queue: [@Sendable () -> Void] = []
+        /// Jobs in order; a slot is emptied when its job is taken, so nothing a finished job captured (an upload's
+        /// 1 MiB batch) stays alive until the queue is next compacted.
+        var queue: [(@Sendable () -> Void)?] = []
         var head = 0
     }
 
@@ -63,8 +65,8 @@ public final class BlockingExecutor: Sendable {
     private func workLoop() {
         while true {
             available.wait()
-            let job = state.withLock { state -> (@Sendable () -> Void) in
-                let job = state.queue[state.head]
+            let job = state.withLock { state -> (@Sendable () -> Void)? in
+                let job = state.queue[state.head].take()
                 state.head += 1
                 if state.head > 1024, state.head * 2 > state.queue.count {
                     state.queue.removeFirst(state.head)
@@ -72,7 +74,7 @@ public final class BlockingExecutor: Sendable {
                 }
                 return job
             }
-            job()
+            job?()
         }
     }
 }
