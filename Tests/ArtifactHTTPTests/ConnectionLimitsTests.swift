@@ -1,6 +1,7 @@
 // A live server against raw TCP clients: stalls and trickles get 408, early refusals close, framing refusals have reasons.
 @testable import ArtifactHTTP
 import Core
+import CoreTesting
 import Foundation
 import HummingbirdTesting
 import Testing

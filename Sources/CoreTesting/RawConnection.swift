@@ -5,18 +5,23 @@ import Glibc
 #endif
 
 /// One blocking TCP connection to 127.0.0.1. Every call runs on a thread of its own, never the cooperative pool.
-final class RawConnection: @unchecked Sendable {
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
+/// @unchecked Sendable: the descriptor is only used by one call at a time (each call is awaited).
+public final class RawConnection: @unchecked Sendable {
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
     }
 
     /// What `read` got: the bytes, and whether the server closed (or reset) the connection.
-    struct Received: Sendable {
-        var bytes: [UInt8] = []
-        var closed = false
-        var text: String { String(decoding: bytes, as: UTF8.self) }
+    public struct Received: Sendable {
+        public var bytes: [UInt8] = []
+        public var closed = false
+        public init(bytes: [UInt8] = [], closed: Bool = false) {
+            self.bytes = bytes
+            self.closed = closed
+        }
+        public var text: String { String(decoding: bytes, as: UTF8.self) }
         /// The status code of the first answer line, or nil.
-        var status: Int? {
+        public var status: Int? {
             guard text.hasPrefix("HTTP/1.1 ") else { return nil }
             return Int(text.dropFirst(9).prefix(3))
         }
@@ -29,7 +34,7 @@ final class RawConnection: @unchecked Sendable {
     deinit { close(fd) }
 
     /// Connects to `port` on the loopback address.
-    static func connect(port: Int) async throws -> RawConnection {
+    public static func connect(port: Int) async throws -> RawConnection {
         try await offThread {
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             guard fd >= 0 else { throw Failure(description: "socket: \(errno)") }
@@ -50,7 +55,7 @@ final class RawConnection: @unchecked Sendable {
 
     /// Sends all of `bytes`; false when the server closed the connection first.
     @discardableResult
-    func send(_ bytes: [UInt8]) async -> Bool {
+    public func send(_ bytes: [UInt8]) async -> Bool {
         let fd = self.fd
         return (try? await Self.offThread { () -> Bool in
             var offset = 0
@@ -63,10 +68,31 @@ final class RawConnection: @unchecked Sendable {
         }) ?? false
     }
 
-    func send(_ text: String) async -> Bool { await send(Array(text.utf8)) }
+    @discardableResult
+    public func send(_ text: String) async -> Bool { await send(Array(text.utf8)) }
+
+    /// Sends `chunk` `count` times on one thread (a large body without holding it in memory); returns the bytes
+    /// sent before the server closed the connection, or all of them.
+    @discardableResult
+    public func send(repeating chunk: [UInt8], count: Int) async -> Int {
+        let fd = self.fd
+        return (try? await Self.offThread { () -> Int in
+            var total = 0
+            for _ in 0..<count {
+                var offset = 0
+                while offset < chunk.count {
+                    let sent = chunk[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                    if sent <= 0 { return total }
+                    offset += sent
+                    total += sent
+                }
+            }
+            return total
+        }) ?? 0
+    }
 
     /// Reads until the server closes the connection, `until` holds for what arrived, or `timeout` passes.
-    func read(timeout: Duration, until done: @escaping @Sendable ([UInt8]) -> Bool = { _ in false }) async -> Received {
+    public func read(timeout: Duration, until done: @escaping @Sendable ([UInt8]) -> Bool = { _ in false }) async -> Received {
         let fd = self.fd
         return (try? await Self.offThread { () -> Received in
             var received = Received()
@@ -89,12 +115,12 @@ final class RawConnection: @unchecked Sendable {
     }
 
     /// Closes both directions (the server sees the connection end).
-    func shutdown() {
+    public func shutdown() {
         _ = Glibc.shutdown(fd, Int32(SHUT_RDWR))
     }
 
     /// Runs `body` on a new thread and resumes with its result.
-    static func offThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    public static func offThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             Thread { continuation.resume(with: Result { try body() }) }.start()
         }
