@@ -274,6 +274,23 @@ enum FormBody {
         #expect(try FormRun.run(file, limits: limits).steps.last == .formEnd)
     }
 
+    // Goal: when a field crosses both its own limit and the total, the refusal names the one crossed first in the
+    // stream, whatever the cut (found by the multipart fuzz target: cut into single bytes, the total was reported).
+    @Test func limitReportedDoesNotDependOnTheCut() throws {
+        let limits = MultipartFormParser.Limits(fieldBytesMax: 10, fieldBytesTotalMax: 20)
+        // 12 bytes of text (names included) before the last field's value; its 9th byte crosses the total, its 11th
+        // its own limit.
+        let totalFirst = FormBody.part("aa", FormBody.text("bbbbbbbbb")) + FormBody.part("c", FormBody.text(String(repeating: "x", count: 12)))
+            + FormBody.close()
+        // 5 bytes before; the last field crosses its own limit at its 11th byte, the total at its 16th.
+        let fieldFirst = FormBody.part("aa", FormBody.text("bb")) + FormBody.part("c", FormBody.text(String(repeating: "x", count: 17)))
+            + FormBody.close()
+        for chunks in [nil, [1], [2], [3], [5, 1]] as [[Int]?] {
+            #expect(try FormRun.run(totalFirst, chunks: chunks, limits: limits).steps.last == .failed(.fieldsTooLarge(bytesMax: 20)))
+            #expect(try FormRun.run(fieldFirst, chunks: chunks, limits: limits).steps.last == .failed(.fieldTooLarge(name: "c", bytesMax: 10)))
+        }
+    }
+
     // Goal: a body without a boundary in its first bytes is refused once the preamble limit is passed.
     @Test func preambleLimit() throws {
         let limits = MultipartFormParser.Limits(preambleBytesMax: 100)

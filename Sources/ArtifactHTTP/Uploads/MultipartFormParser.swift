@@ -211,10 +211,15 @@ struct MultipartFormParser {
             return
         }
         if let current = field {
-            guard current.bytes + count <= limits.fieldBytesMax else {
-                throw .fieldTooLarge(name: IdentifierError.printable(String(current.name.prefix(64))), bytesMax: limits.fieldBytesMax)
+            // The limit reported is the one the stream crosses first, so it does not depend on how it was cut.
+            let fieldRoom = limits.fieldBytesMax - current.bytes, totalRoom = limits.fieldBytesTotalMax - fieldBytesTotal
+            if count > min(fieldRoom, totalRoom) {
+                guard fieldRoom > totalRoom else {
+                    throw .fieldTooLarge(name: IdentifierError.printable(String(current.name.prefix(64))), bytesMax: limits.fieldBytesMax)
+                }
+                throw .fieldsTooLarge(bytesMax: limits.fieldBytesTotalMax)
             }
-            try addFieldBytes(count)
+            fieldBytesTotal += count
             field = (current.name, current.bytes + count)
         }
         if carryBody > 0 { pending.append(.bytes(ByteBuffer(bytes: carry[..<carryBody]))) }
