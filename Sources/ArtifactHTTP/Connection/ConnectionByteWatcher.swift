@@ -11,6 +11,7 @@ final class ConnectionByteWatcher: ChannelDuplexHandler, RemovableChannelHandler
 
     private let guardHandler: ConnectionGuardHandler
 
+    /// A watcher telling `guardHandler` (on the same channel) about bytes and reads.
     init(reportingTo guardHandler: ConnectionGuardHandler) {
         self.guardHandler = guardHandler
     }

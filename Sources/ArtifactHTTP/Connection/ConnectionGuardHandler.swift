@@ -13,6 +13,7 @@ enum RequestBodyInterruption: Error, Equatable, CustomStringConvertible {
     /// The connection closed before the body ended.
     case connectionClosed
 
+    /// The reason given to the client.
     var description: String {
         switch self {
         case .timedOut: return "the request did not arrive in time"
@@ -43,6 +44,7 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
     /// The output is half-closed while lingering: later answers (to pipelined requests) are dropped.
     private var outputClosed = false
 
+    /// A handler for one connection; `logger` gets a debug line per timeout.
     init(limits: ConnectionLimits, logger: Logger) {
         self.limits = limits
         self.logger = logger

@@ -15,11 +15,17 @@
 ///   then half-closes, discards what still arrives for at most `lingerTimeout` or `lingerBytesMax` (so the client
 ///   reads the answer instead of a reset) and closes.
 public struct ConnectionLimits: Sendable, Equatable {
+    /// How long a connection waits for the first byte of its next request before it is closed.
     public var idleTimeout: Duration
+    /// From a request's first byte to its complete head; then 408.
     public var headTimeout: Duration
+    /// The longest wait for a body byte, and the window the body rate is measured over; then 408.
     public var bodyReadTimeout: Duration
+    /// The slowest body accepted while the server waits for it, in bytes per second.
     public var bodyBytesPerSecondMin: Int
+    /// After an answer sent before its request was read: how long what still arrives is read and dropped.
     public var lingerTimeout: Duration
+    /// ... and at most how many bytes of it, before the connection closes.
     public var lingerBytesMax: Int
 
     /// Defaults: 60 s idle, 30 s for a head, 30 s body window at 1 KiB/s, 2 s or 8 MiB of lingering.

@@ -16,6 +16,7 @@ struct ConnectionStateMachine {
         case timeOut(answer: Bool)
     }
 
+    /// Where the connection is in its request/response cycle.
     enum Phase: Equatable {
         /// Between requests. `firstByte` is when bytes of the next request began to arrive.
         case awaitingHead(since: NIODeadline, firstByte: NIODeadline?)
@@ -30,7 +31,9 @@ struct ConnectionStateMachine {
 
     /// The current measuring window of a body being read.
     struct BodyWindow: Equatable {
+        /// When the window began.
         var start: NIODeadline
+        /// Bytes that arrived in the window.
         var bytes = 0
         /// Time the server waited on the client within the window, not counting a wait still going on.
         var waited = TimeAmount.zero
@@ -38,7 +41,9 @@ struct ConnectionStateMachine {
         var waitingSince: NIODeadline?
     }
 
+    /// The limits decided by.
     let limits: ConnectionLimits
+    /// The current phase (tests compare it).
     private(set) var phase: Phase
     /// An answer's head went out for the request being handled.
     private(set) var answerStarted = false
@@ -49,6 +54,7 @@ struct ConnectionStateMachine {
     /// Bytes that arrived while answering belong to the next (pipelined) request.
     private var nextRequestStarted: NIODeadline?
 
+    /// A connection that opened at `now`, waiting for its first request.
     init(limits: ConnectionLimits, openedAt now: NIODeadline) {
         self.limits = limits
         phase = .awaitingHead(since: now, firstByte: nil)

@@ -11,7 +11,9 @@ import NIOHTTPTypes
 struct GuardedHTTP1Channel: ServerChildChannel {
     typealias Value = NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>
 
+    /// What answers each request (Hummingbird's application responder).
     let responder: HTTPChannelHandler.Responder
+    /// The timing limits of every connection.
     let limits: ConnectionLimits
 
     /// The server builder to hand to `Application(server:)`.
@@ -19,6 +21,7 @@ struct GuardedHTTP1Channel: ServerChildChannel {
         HTTPServerBuilder { responder in GuardedHTTP1Channel(responder: responder, limits: limits) }
     }
 
+    /// Builds the pipeline of a new connection; fails only if NIO cannot add a handler.
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         let guardHandler = ConnectionGuardHandler(limits: limits, logger: logger)
         do {
@@ -31,6 +34,7 @@ struct GuardedHTTP1Channel: ServerChildChannel {
         return HTTP1Channel(responder: responder, configuration: configuration).setup(channel: channel, logger: logger)
     }
 
+    /// Serves the connection's requests until it closes (Hummingbird's HTTP/1 loop).
     func handle(value: Value, logger: Logger) async {
         await HTTP1Channel(responder: responder).handle(value: value, logger: logger)
     }

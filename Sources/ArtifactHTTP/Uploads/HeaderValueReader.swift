@@ -5,18 +5,22 @@
 struct HeaderValueReader {
     /// Why a value does not parse, in words for the client.
     struct Malformed: Error, Equatable {
+        /// What is wrong, for the client.
         let reason: String
     }
 
     /// One `name=value` parameter: the name lower-cased (names are case-insensitive), the value unquoted.
     struct Parameter: Equatable {
+        /// Lower-cased.
         let name: String
+        /// Unquoted, escapes resolved.
         let value: [UInt8]
     }
 
     private let bytes: [UInt8]
     private var index = 0
 
+    /// A reader at the start of `bytes`.
     init(_ bytes: [UInt8]) {
         self.bytes = bytes
     }
@@ -103,6 +107,7 @@ struct HeaderValueReader {
         while index < bytes.count, Self.isWhitespace(bytes[index]) { index += 1 }
     }
 
+    /// SP or HTAB.
     static func isWhitespace(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
 
     /// HTAB, SP, visible ASCII and obs-text (bytes ≥ 0x80): what a header value may hold.

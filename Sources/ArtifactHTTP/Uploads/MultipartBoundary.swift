@@ -7,6 +7,7 @@ struct MultipartBoundary: Equatable, Sendable {
     /// RFC 2046's limit; the delimiter (`CR LF - -` and the boundary) is therefore at most 74 bytes.
     static let lengthMax = 70
 
+    /// The boundary as sent, without quotes.
     let bytes: [UInt8]
 
     /// Checks a boundary value as it stands after unquoting; throws `.invalidBoundary` with the rule it breaks.

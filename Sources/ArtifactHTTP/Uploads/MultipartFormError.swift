@@ -25,6 +25,7 @@ enum MultipartFormError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The reason given to the client.
     var description: String {
         switch self {
         case .notMultipartForm(let reason): return "expected a multipart/form-data body: \(reason)"

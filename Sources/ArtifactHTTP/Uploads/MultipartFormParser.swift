@@ -31,6 +31,7 @@ struct MultipartFormParser {
         /// Bytes before the first boundary (clients send none).
         var preambleBytesMax = 16 << 10
 
+        /// The server's limits by default.
         init(headerSectionBytesMax: Int = 8 << 10, partCountMax: Int = 256, fieldBytesMax: Int = 1 << 20,
              fieldBytesTotalMax: Int = 4 << 20, preambleBytesMax: Int = 16 << 10) {
             self.headerSectionBytesMax = headerSectionBytesMax
@@ -67,6 +68,7 @@ struct MultipartFormParser {
 
     private static let cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n"), dash = UInt8(ascii: "-")
 
+    /// The limits this parser enforces.
     let limits: Limits
     /// `CR LF - - boundary`.
     private let delimiter: [UInt8]
@@ -90,8 +92,10 @@ struct MultipartFormParser {
     private(set) var partCount = 0
     private(set) var fieldBytesTotal = 0
     private(set) var preambleBytes = 0
+    /// Bytes after the closing delimiter (counted, not handed out).
     private(set) var epilogueBytes = 0
 
+    /// A parser at the start of a body with `boundary`.
     init(boundary: MultipartBoundary, limits: Limits = Limits()) {
         delimiter = [Self.cr, Self.lf, Self.dash, Self.dash] + boundary.bytes
         self.limits = limits

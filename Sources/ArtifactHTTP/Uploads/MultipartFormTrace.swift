@@ -14,12 +14,18 @@ public struct MultipartFormTrace: Equatable, Sendable {
 
     /// The parser's limits, small ones for fuzzing so that each is reached.
     public struct Limits: Sendable {
+        /// As `MultipartFormParser.Limits`: header section bytes per part.
         public var headerSectionBytesMax: Int
+        /// Parts per form.
         public var partCountMax: Int
+        /// Bytes per text field.
         public var fieldBytesMax: Int
+        /// Bytes of all text field names and values.
         public var fieldBytesTotalMax: Int
+        /// Bytes before the first boundary.
         public var preambleBytesMax: Int
 
+        /// Limits with these values.
         public init(headerSectionBytesMax: Int, partCountMax: Int, fieldBytesMax: Int, fieldBytesTotalMax: Int, preambleBytesMax: Int) {
             self.headerSectionBytesMax = headerSectionBytesMax
             self.partCountMax = partCountMax
@@ -36,8 +42,11 @@ public struct MultipartFormTrace: Equatable, Sendable {
     public private(set) var refusedForSize = false
     /// Byte events before joining (each a slice or the carry); bounded by about two per buffer.
     public private(set) var byteEventCount = 0
+    /// Parts begun, text field bytes counted and epilogue bytes, as the parser reports them.
     public private(set) var partCount = 0
+    /// See `partCount`.
     public private(set) var fieldBytesTotal = 0
+    /// See `partCount`.
     public private(set) var epilogueBytes = 0
 
     /// Whether `boundary` is one the server accepts (RFC 2046).

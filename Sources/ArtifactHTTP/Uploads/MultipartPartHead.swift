@@ -12,13 +12,17 @@ import Core
 /// - Names and file names must be UTF-8; header names must be RFC 9110 tokens; folded lines, bare CR or LF and a
 ///   `Content-Transfer-Encoding` other than 7bit, 8bit or binary are refused.
 struct MultipartPartHead: Equatable, Sendable {
+    /// The field name (`name=`).
     let name: String
+    /// The file name (`filename=`), nil for a text field.
     let filename: String?
+    /// The part's Content-Type, as sent (not used for anything).
     let contentType: String?
 
     /// A part without a file name is a text field; its bytes count against the text limits.
     var isTextField: Bool { filename == nil }
 
+    /// A head with these values (tests).
     init(name: String, filename: String? = nil, contentType: String? = nil) {
         self.name = name
         self.filename = filename
