@@ -1,4 +1,4 @@
-// The blocking executor's bounded queue: refusal when full, normal work after.
+// The blocking executor: a bounded queue refuses work when full, and a finished job releases what it captured.
 import Core
 import Foundation
 import Testing
