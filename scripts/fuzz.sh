@@ -3,8 +3,8 @@
 #
 #   fuzz.sh TARGET [SECONDS] [LIBFUZZER FLAG...]
 #
-# TARGET is deb822, debian-version, pep440, wheel-filename, http-path, archive-paths or archive-bytes; SECONDS
-# defaults to 60.
+# TARGET is deb822, debian-version, pep440, wheel-filename, http-path, archive-paths, archive-bytes or
+# multipart; SECONDS defaults to 60.
 # Everything goes under .build-fuzz/ (gitignored): the build, the corpus (seeded from Tests/FuzzCorpus/TARGET
 # and kept between runs), findings (crash-*, timeout-*, oom-* inputs) and the log of each run.
 set -euo pipefail
@@ -12,7 +12,7 @@ set -euo pipefail
 if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then export PATH=/opt/swift/usr/bin:$PATH; fi
 cd "$(dirname "$0")/.."
 
-targets="deb822 debian-version pep440 wheel-filename http-path archive-paths archive-bytes"
+targets="deb822 debian-version pep440 wheel-filename http-path archive-paths archive-bytes multipart"
 target=${1:-}
 if [ -z "$target" ] || [[ " $targets " != *" $target "* ]]; then
     echo "usage: $0 {${targets// /|}} [SECONDS] [LIBFUZZER FLAG...]" >&2

@@ -65,6 +65,8 @@ struct DataDirectoryOption: ParsableArguments {
 struct Bootstrap {
     let repositories: Repositories
     let executor: BlockingExecutor
+    /// Validation and ingestion of HTTP uploads, apart from `executor` (reads): a slow archive never delays a read.
+    let ingestExecutor: BlockingExecutor
     let dataDirectory: String
     let keys: GPGKeyStore
     let marker: RunningMarker
@@ -94,7 +96,14 @@ struct Bootstrap {
         repositories = Repositories(metadata: metadata, blobs: MeteredBlobStore(blobs), spool: spool,
                                     providers: [TarballProvider(), AptProvider(keys: keys, configuration: apt), PyPIProvider()], logger: logger)
         executor = BlockingExecutor(threadCount: 8)
+        ingestExecutor = BlockingExecutor(threadCount: Self.ingestThreadCount, name: "artifactfs.ingest",
+                                          queuedJobCountMax: Self.ingestQueuedCountMax)
     }
+
+    /// Validations running at once: libarchive work is CPU-bound, so about one per core (at least two).
+    static let ingestThreadCount = max(2, ProcessInfo.processInfo.activeProcessorCount)
+    /// Uploads waiting for a validation thread before more are refused with 503 (`BlockingExecutor.Saturated`).
+    static let ingestQueuedCountMax = 64
 
     /// The stores and apt publishing settings `settings` names; `listening` is the address the apt install script
     /// names when no public URL is set (`serve` only).

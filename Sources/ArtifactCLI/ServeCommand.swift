@@ -37,6 +37,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("apt-key-expiry-days"), help: "apt: keys generated for new repositories expire after this many days (default: never; 0: never).")
     var aptKeyExpiryDays: UInt?
 
+    @Option(name: .customLong("idle-timeout"), help: "HTTP: seconds a connection may wait for its next request before it is closed (default 60).")
+    var idleTimeout: UInt?
+
+    @Option(name: .customLong("request-timeout"), help: "HTTP: seconds for a request head, and the longest pause in a body, before 408 (default 30).")
+    var requestTimeout: UInt?
+
+    @Option(name: .customLong("request-min-rate"), help: "HTTP: bytes per second a body must arrive at while the server waits for it, else 408 (default 1024).")
+    var requestMinRate: UInt?
+
     func validate() throws {
         _ = try data.settings(adding: flagLayer)
     }
@@ -71,15 +80,29 @@ struct ServeCommand: AsyncParsableCommand {
         defer { session?.unmount() }
         let configuration = HTTPExporter.Configuration(host: address.host, port: address.port, uploadToken: settings.uploadToken,
                                                        metricsRegistry: metrics,
-                                                       readinessChecks: OperationsSupport.mountChecks(session))
+                                                       readinessChecks: OperationsSupport.mountChecks(session),
+                                                       connectionLimits: connectionLimits)
         let app = HTTPExporter.application(
-            repositories: bootstrap.repositories, executor: bootstrap.executor, configuration: configuration, logger: logger
+            repositories: bootstrap.repositories, executor: bootstrap.executor, ingestExecutor: bootstrap.ingestExecutor,
+            configuration: configuration, logger: logger
         ) { host, port in
             logger.notice("ready", metadata: ["http.url": "http://\(host):\(port)/", "data.dir": "\(dataDirectory)",
                                                "access": "\(access)"])
         }
         try await app.runService()
         logger.notice("stopped")
+    }
+
+    /// The connection limits with the `--idle-timeout`, `--request-timeout` and `--request-min-rate` given.
+    var connectionLimits: ConnectionLimits {
+        var limits = ConnectionLimits()
+        if let idleTimeout { limits.idleTimeout = .seconds(max(1, idleTimeout)) }
+        if let requestTimeout {
+            limits.headTimeout = .seconds(max(1, requestTimeout))
+            limits.bodyReadTimeout = .seconds(max(1, requestTimeout))
+        }
+        if let requestMinRate { limits.bodyBytesPerSecondMin = Int(clamping: requestMinRate) }
+        return limits
     }
 
     /// How writes are guarded, for the ready line (never a secret): `open`, or the number of tokens. Warns when a

@@ -10,6 +10,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case httpPath = "http-path"
     case archivePaths = "archive-paths"
     case archiveBytes = "archive-bytes"
+    case multipart
 
     /// The environment variable that picks the target in the libFuzzer build and in replay.
     public static let environmentVariable = "ARTIFACTFS_FUZZ_TARGET"
@@ -23,6 +24,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .httpPath: HTTPPathFuzzing.run(bytes)
         case .archivePaths: ArchivePathsFuzzing.run(bytes)
         case .archiveBytes: ArchiveBytesFuzzing.run(bytes)
+        case .multipart: MultipartFuzzing.run(bytes)
         }
     }
 

@@ -19,10 +19,12 @@ struct TestServer: Sendable {
 
     /// Shared by every test server: the executor's threads live as long as the process.
     static let executor = BlockingExecutor(threadCount: 4)
+    /// Validation and ingestion, apart from reads, as `serve` runs them.
+    static let ingestExecutor = BlockingExecutor(threadCount: 2, name: "test.ingest", queuedJobCountMax: 64)
 
     var spoolDirectory: String { directory.appendingPathComponent("spool").path }
 
-    init() throws {
+    init(providers: [any PackageProvider] = [TarballProvider()]) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("artifactfs-http-\(UUID().uuidString)")
         var logger = Logger(label: "test")
         logger.logLevel = .warning
@@ -35,13 +37,16 @@ struct TestServer: Sendable {
         configuration.publishQuietDelay = .milliseconds(20)
         configuration.publishMaxDelay = .milliseconds(100)
         repositories = Repositories(metadata: try SQLiteMetadataStore(), blobs: blobs, spool: spool,
-                                    providers: [TarballProvider()], configuration: configuration, logger: logger)
+                                    providers: providers, configuration: configuration, logger: logger)
     }
 
     /// The exporter's application over this server's stores.
-    func application(uploadToken: String? = nil) -> some ApplicationProtocol {
-        HTTPExporter.application(repositories: repositories, executor: Self.executor,
-                                 configuration: HTTPExporter.Configuration(uploadToken: uploadToken), logger: logger)
+    func application(uploadToken: String? = nil, uploadBytesMax: Int64 = 64 << 30, limits: ConnectionLimits = ConnectionLimits(),
+                     ingestExecutor: BlockingExecutor = TestServer.ingestExecutor) -> some ApplicationProtocol {
+        HTTPExporter.application(repositories: repositories, executor: Self.executor, ingestExecutor: ingestExecutor,
+                                 configuration: HTTPExporter.Configuration(uploadToken: uploadToken, uploadBytesMax: uploadBytesMax,
+                                                                           connectionLimits: limits),
+                                 logger: logger)
     }
 
     /// Files left in the spool (every request must discard what it staged).
@@ -54,11 +59,13 @@ struct TestServer: Sendable {
     }
 
     /// Builds a fresh server, runs `test` against it through the in-process router, then removes its temp files.
-    static func run<Value>(uploadToken: String? = nil,
+    static func run<Value>(uploadToken: String? = nil, providers: [any PackageProvider] = [TarballProvider()],
+                           uploadBytesMax: Int64 = 64 << 30, ingestExecutor: BlockingExecutor = TestServer.ingestExecutor,
                            _ test: @Sendable (TestServer, any TestClientProtocol) async throws -> Value) async throws -> Value {
-        let server = try TestServer()
+        let server = try TestServer(providers: providers)
         defer { server.remove() }
-        return try await server.application(uploadToken: uploadToken).test(.router) { client in
+        let app = server.application(uploadToken: uploadToken, uploadBytesMax: uploadBytesMax, ingestExecutor: ingestExecutor)
+        return try await app.test(.router) { client in
             try await test(server, client)
         }
     }

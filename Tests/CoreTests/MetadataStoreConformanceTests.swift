@@ -301,4 +301,21 @@ struct MetadataSubject: CustomTestStringConvertible, Sendable {
         #expect(try store.tokens().first?.scope == wider)
         #expect(throws: ArtifactError.notFound("token nobody")) { try store.setTokenScope(name: TokenName("nobody"), .allRepositories) }
     }
+
+    // Goal: "delete if empty" deletes a repository without packages, never one with a package, and says which happened.
+    @Test(arguments: MetadataSubject.all)
+    func deleteRepositoryIfEmpty(subject: MetadataSubject) throws {
+        let scratch = ScratchDirectory()
+        let store = try subject.make(scratch)
+        let empty = try store.createRepository(provider: .tar, name: RepositoryName("empty"), allowOverwrite: false, at: Date())
+        _ = try store.ensureDirectory(parent: empty.id, name: "sub", kind: .directory, repositoryID: empty.id, at: Date())
+        let full = try store.createRepository(provider: .tar, name: RepositoryName("full"), allowOverwrite: false, at: Date())
+        _ = try store.insertPackage(Self.newPackage(full, "tool-1.0.tar.gz", bytes: "x"), overwrite: false)
+        #expect(try store.deleteRepositoryIfEmpty(id: full.id) == nil)
+        #expect(try store.repository(id: full.id) != nil)
+        #expect(try store.packages(repository: full.id).count == 1)
+        #expect(try store.deleteRepositoryIfEmpty(id: empty.id) == [])
+        #expect(try store.repository(id: empty.id) == nil)
+        #expect(try store.deleteRepositoryIfEmpty(id: empty.id) == nil)
+    }
 }

@@ -79,7 +79,7 @@ struct RepositoryAPI: Sendable {
     let executor: BlockingExecutor
     let access: AccessPolicy
 
-    func handle(_ components: [String], request: Request) async throws -> Response {
+    func handle(_ components: [String], request: Request, context: ArtifactRequestContext) async throws -> Response {
         let repositories = self.repositories
         let caller = try await access.caller(request.headers)
         switch (request.method, components.count) {
@@ -91,7 +91,7 @@ struct RepositoryAPI: Sendable {
             return try jsonResponse(summaries)
         case (.post, 1) where components[0].bytesEqual("repos"):
             try caller.require(.administer)
-            let body = try await request.body.collect(upTo: 64 << 10)
+            let body = try await context.collectBody(of: request, upTo: Self.jsonBytesMax, what: "the JSON body")
             guard let create = try? JSONDecoder().decode(CreateRepositoryRequest.self, from: Data(buffer: body)) else {
                 throw HTTPFailure(.badRequest, #"expected JSON {"provider": "tar", "name": "…"}"#)
             }
@@ -115,7 +115,7 @@ struct RepositoryAPI: Sendable {
         case (.patch, 2):
             try caller.require(.administer)
             let (kind, name) = try UploadHandlers.repository(components)
-            let body = try await request.body.collect(upTo: 64 << 10)
+            let body = try await context.collectBody(of: request, upTo: Self.jsonBytesMax, what: "the JSON body")
             guard let update = try? JSONDecoder().decode(UpdateRepositoryRequest.self, from: Data(buffer: body)), let makePrivate = update.private else {
                 throw HTTPFailure(.badRequest, #"expected JSON {"private": true} or {"private": false}"#)
             }
@@ -137,7 +137,7 @@ struct RepositoryAPI: Sendable {
         case (.put, 3) where components[2].bytesEqual("key"):
             try caller.require(.administer)
             let name = try Self.aptRepositoryName(components)
-            let body = try await request.body.collect(upTo: Self.keySizeMax)
+            let body = try await context.collectBody(of: request, upTo: Self.keySizeMax, what: "the key")
             let bytes = Array(buffer: body)
             let summary = try await executor.run { try repositories.importSigningKey(name, bytes: bytes) }
             return try jsonResponse(summary)
@@ -154,7 +154,7 @@ struct RepositoryAPI: Sendable {
         case (.post, 3) where components[2].bytesEqual("yank") || components[2].bytesEqual("unyank"):
             let (kind, name) = try UploadHandlers.repository(components)
             try caller.require(.write(RepositoryKey(kind, name)))
-            return try await yank(components, request: request)
+            return try await yank(components, request: request, context: context)
         default:
             throw HTTPFailure(.notFound, "no such API endpoint")
         }
@@ -162,10 +162,10 @@ struct RepositoryAPI: Sendable {
 
     /// `POST /api/pypi/<repo>/yank` (or `unyank`) with `{"filename": F}` or `{"project": P, "version": V}`, and
     /// for a yank an optional `"reason"`. Answers after the publish that shows the change.
-    private func yank(_ components: [String], request: Request) async throws -> Response {
+    private func yank(_ components: [String], request: Request, context: ArtifactRequestContext) async throws -> Response {
         let (kind, name) = try UploadHandlers.repository(components)
         guard kind == .pypi else { throw HTTPFailure(.notFound, "only PyPI repositories have yanked files") }
-        let body = try await request.body.collect(upTo: 64 << 10)
+        let body = try await context.collectBody(of: request, upTo: Self.jsonBytesMax, what: "the JSON body")
         guard let yank = try? JSONDecoder().decode(YankRequest.self, from: Data(buffer: body)), let selection = yank.selection else {
             throw HTTPFailure(.badRequest, #"expected JSON {"filename": "…"} or {"project": "…", "version": "…"}, optionally with "reason""#)
         }
@@ -191,6 +191,9 @@ struct RepositoryAPI: Sendable {
         try caller.require(.read(record.id))
         return record
     }
+
+    /// The API's JSON bodies are a few hundred bytes; a larger one is refused (413) before or while it is read.
+    static let jsonBytesMax = 64 << 10
 
     /// An OpenPGP secret key with subkeys is a few KiB; anything near this is not a key.
     static let keySizeMax = 1 << 20

@@ -7,7 +7,7 @@ import Metrics
 
 /// Routes every request; never lets an error escape as a bare 500 without a body.
 struct ArtifactResponder: HTTPResponder {
-    typealias Context = BasicRequestContext
+    typealias Context = ArtifactRequestContext
 
     let files: TreeFileServer
     let uploads: UploadHandlers
@@ -49,19 +49,19 @@ struct ArtifactResponder: HTTPResponder {
         }
         // Route names are compared by bytes, as every name (`ByteString` says why).
         if !path.usedAlias, components.first?.bytesEqual("api") == true {
-            return try await api.handle(Array(components.dropFirst()), request: request)
+            return try await api.handle(Array(components.dropFirst()), request: request, context: context)
         }
         if !path.usedAlias, components.count == 1, components[0].bytesEqual("addpkg"), request.method == .post {
-            return try await uploads.addpkg(request)
+            return try await uploads.addpkg(request, context: context)
         }
         if request.method == .post, UploadHandlers.isTwineUpload(components) {
-            return try await uploads.twineUpload(components, request: request)
+            return try await uploads.twineUpload(components, request: request, context: context)
         }
         switch request.method {
         case .get, .head:
             return try await files.serve(path, request: request)
         case .put:
-            return try await uploads.put(path, request: request)
+            return try await uploads.put(path, request: request, context: context)
         case .delete:
             return try await uploads.delete(path, request: request)
         default:

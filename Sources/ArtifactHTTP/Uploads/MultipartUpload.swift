@@ -1,121 +1,114 @@
-// Streams a multipart/form-data body: the file part goes to a spool file, small fields are kept in memory.
+// Streams a multipart/form-data body: the file part goes to a spool file, the fields a handler asked for are kept.
 import Core
-import Foundation
 import Hummingbird
-import MultipartKit
 import NIOCore
 
-/// The parsed form: text fields and the staged file part.
+/// The parsed form: the text fields asked for and the staged file part.
 struct MultipartUpload {
     var fields: [String: String] = [:]
     var file: StagedFile?
     var fileName: String?
 
-    /// Bytes a text field may hold (twine's description field can be long).
-    static let fieldBytesMax = 1 << 20
-
-    /// Parses the body; `fileField` names the file part (`f` for /addpkg, `content` for twine).
-    static func parse(_ request: Request, fileField: String, spool: Spool, digestKinds: DigestKinds,
-                      executor: BlockingExecutor, uploadBytesMax: Int64) async throws -> MultipartUpload {
-        guard let contentType = request.headers[.contentType], let boundary = boundary(of: contentType) else {
-            throw HTTPFailure(.badRequest, "expected multipart/form-data with a boundary")
-        }
-        let collector = Collector(fileField: fileField)
-        let parser = MultipartParser(boundary: boundary)
-        parser.onHeader = { name, value in collector.header(name, value) }
-        parser.onBody = { buffer in collector.body(&buffer) }
-        parser.onPartComplete = { collector.partComplete() }
-        var stager = BodyStager(executor: executor, uploadBytesMax: uploadBytesMax)
+    /// Parses the body of `request`. `fileField` names the file part (`f` for /addpkg, `content` for twine); of the
+    /// text fields only those in `keptFields` are kept (the others are checked against the limits and dropped).
+    /// Every byte of the body counts against `uploadBytesMax` (413), the declared length before any is read. The
+    /// caller owns the staged file; on a throw nothing is left in the spool.
+    static func parse(_ request: Request, context: ArtifactRequestContext, fileField: String, keptFields: Set<String>,
+                      staging: BodyStager.Setup, limits: MultipartFormParser.Limits = .init()) async throws -> MultipartUpload {
+        let boundary = try MultipartBoundary(contentType: request.headers[.contentType])
+        try RequestLength.refuseDeclared(request, over: staging.uploadBytesMax, what: "an upload")
+        var parser = MultipartFormParser(boundary: boundary, limits: limits)
+        var form = FormCollector(fileField: fileField, keptFields: keptFields)
+        var stager = BodyStager(executor: staging.executor)
+        var staged: StagedFile?
+        var received: Int64 = 0
         do {
-            for try await buffer in request.body {
-                do { try parser.execute(buffer) } catch { throw HTTPFailure(.badRequest, "malformed multipart body") }
-                if let problem = collector.problem { throw HTTPFailure(.badRequest, problem) }
-                if !collector.fileChunks.isEmpty {
-                    if collector.staged == nil { collector.staged = try await executor.run { try spool.create(digestKinds: digestKinds) } }
-                    for chunk in collector.fileChunks { try await stager.add(chunk, to: collector.staged!) }
-                    collector.fileChunks.removeAll()
+            for try await buffer in context.body(of: request) {
+                received += Int64(buffer.readableBytes)
+                guard received <= staging.uploadBytesMax else {
+                    throw HTTPFailure(.contentTooLarge, "upload larger than \(staging.uploadBytesMax) bytes")
+                }
+                parser.append(buffer)
+                while let event = try parser.next() {
+                    guard let bytes = try form.take(event) else { continue }
+                    if staged == nil { staged = try await staging.create() }
+                    guard let file = staged else { continue }
+                    try await stager.add(bytes, to: file)
                 }
             }
-            guard collector.finished else { throw HTTPFailure(.badRequest, "multipart body ended before its closing boundary") }
-            if collector.fileSeen && collector.staged == nil {
-                collector.staged = try await executor.run { try spool.create(digestKinds: digestKinds) }
-            }
-            if let staged = collector.staged { try await stager.finish(to: staged) }
+            try parser.finish()
+            if form.fileSeen, staged == nil { staged = try await staging.create() }
+            if let staged { try await stager.finish(to: staged) }
         } catch {
-            if let staged = collector.staged { try? await stager.finish(to: staged) }
-            collector.staged?.discard()
+            if let staged { try? await stager.finish(to: staged) }
+            staged?.discard()
             throw error
         }
-        return MultipartUpload(fields: collector.fields, file: collector.staged, fileName: collector.fileName)
+        return MultipartUpload(fields: form.fields, file: staged, fileName: form.fileName)
+    }
+}
+
+/// Sorts the parser's events into the file part's bytes, kept fields and dropped parts. A pure value: the form's
+/// rules (one file part, each kept field once, UTF-8 values) without any I/O.
+struct FormCollector {
+    private enum Current {
+        case none, file, ignored
+        case kept(name: String, bytes: [UInt8])
     }
 
-    static func boundary(of contentType: String) -> String? {
-        let parts = contentType.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
-        guard parts.first?.lowercased() == "multipart/form-data" else { return nil }
-        for part in parts.dropFirst() where part.lowercased().hasPrefix("boundary=") {
-            let value = part.dropFirst("boundary=".count)
-            return value.hasPrefix("\"") && value.hasSuffix("\"") && value.count >= 2 ? String(value.dropFirst().dropLast()) : String(value)
+    let fileField: String
+    let keptFields: Set<String>
+    private(set) var fields: [String: String] = [:]
+    private(set) var fileName: String?
+    private(set) var fileSeen = false
+    private var current = Current.none
+
+    init(fileField: String, keptFields: Set<String>) {
+        self.fileField = fileField
+        self.keptFields = keptFields
+    }
+
+    /// Takes one event; returns the bytes to stage when they belong to the file part.
+    mutating func take(_ event: MultipartFormParser.Event) throws(HTTPFailure) -> ByteBuffer? {
+        switch event {
+        case .partBegan(let head):
+            try begin(head)
+        case .bytes(let bytes):
+            switch current {
+            case .file: return bytes
+            case .kept(let name, var value):
+                current = .none
+                value += bytes.readableBytesView
+                current = .kept(name: name, bytes: value)
+            case .none, .ignored: break
+            }
+        case .partEnded:
+            if case .kept(let name, let value) = current {
+                guard let text = String(validating: value, as: UTF8.self) else {
+                    throw HTTPFailure(.badRequest, "form field '\(name)' is not UTF-8 text")
+                }
+                fields[name] = text
+            }
+            current = .none
+        case .formEnded:
+            current = .none
         }
         return nil
     }
 
-    /// Parser callbacks land here; not Sendable, lives inside one request's task.
-    final class Collector {
-        let fileField: String
-        var fields: [String: String] = [:]
-        var fileChunks: [ByteBuffer] = []
-        var staged: StagedFile?
-        var fileName: String?
-        var fileSeen = false
-        var finished = false
-        var problem: String?
-        private var currentName: String?
-        private var currentFilename: String?
-        private var currentValue: [UInt8] = []
-
-        init(fileField: String) { self.fileField = fileField }
-
-        func header(_ name: String, _ value: String) {
-            finished = false
-            guard name.lowercased() == "content-disposition" else { return }
-            currentName = Self.parameter("name", in: value)
-            currentFilename = Self.parameter("filename", in: value)
-            if currentName == fileField {
-                if fileSeen { problem = "more than one '\(fileField)' part" }
-                fileSeen = true
-                fileName = currentFilename
-            }
-        }
-
-        func body(_ buffer: inout ByteBuffer) {
-            if currentName == fileField {
-                fileChunks.append(buffer)
-            } else if currentValue.count + buffer.readableBytes <= MultipartUpload.fieldBytesMax {
-                currentValue += buffer.readableBytesView
-            } else {
-                problem = "form field '\(currentName ?? "?")' is too large"
-            }
-        }
-
-        func partComplete() {
-            if let name = currentName, name != fileField { fields[name] = String(decoding: currentValue, as: UTF8.self) }
-            currentName = nil
-            currentFilename = nil
-            currentValue = []
-            finished = true
-        }
-
-        /// Reads `key="value"` (or unquoted) from a Content-Disposition value.
-        static func parameter(_ key: String, in header: String) -> String? {
-            for part in header.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespaces) }) {
-                guard let eq = part.firstIndex(of: "="), part[..<eq].lowercased() == key else { continue }
-                var value = String(part[part.index(after: eq)...])
-                if value.hasPrefix("\"") && value.hasSuffix("\"") && value.count >= 2 {
-                    value = String(value.dropFirst().dropLast()).replacingOccurrences(of: "\\\"", with: "\"")
-                }
-                return value
-            }
-            return nil
+    private mutating func begin(_ head: MultipartPartHead) throws(HTTPFailure) {
+        let shown = IdentifierError.printable(String(head.name.prefix(64)))
+        if head.name == fileField {
+            guard !fileSeen else { throw HTTPFailure(.badRequest, "more than one '\(fileField)' part") }
+            guard head.filename != nil else { throw HTTPFailure(.badRequest, "the '\(fileField)' part has no filename") }
+            fileSeen = true
+            fileName = head.filename
+            current = .file
+        } else if keptFields.contains(head.name), head.isTextField {
+            guard fields[head.name] == nil else { throw HTTPFailure(.badRequest, "form field '\(shown)' is sent more than once") }
+            current = .kept(name: head.name, bytes: [])
+        } else {
+            current = .ignored
         }
     }
 }

@@ -1,34 +1,51 @@
 // The legacy upload API that twine and `python -m build && twine upload` speak, on a PyPI repository's URL.
 import Core
+import Foundation
 import Hummingbird
 
 extension UploadHandlers {
+    /// The digest fields twine may send, and the digest of the content each must equal.
+    static let twineDigestFields: [(field: String, digest: @Sendable (FileDigests) -> String?)] = [
+        ("md5_digest", { $0.md5 }),
+        ("sha256_digest", { $0.sha256.hex }),
+        ("blake2_256_digest", { $0.blake2b256 }),
+    ]
+
     /// `POST /pypi/<repo>/` (or `/pypi/<repo>/legacy/`): multipart with `:action=file_upload`, the file in
-    /// `content`, and `name`, `version` and `sha256_digest` checked against the file when sent.
-    func twineUpload(_ components: [String], request: Request) async throws -> Response {
+    /// `content`, and `name`, `version`, `md5_digest`, `sha256_digest` and `blake2_256_digest` checked against the
+    /// file when sent (400 naming the field that does not match).
+    func twineUpload(_ components: [String], request: Request, context: ArtifactRequestContext) async throws -> Response {
         let caller = try await access.caller(request.headers)
         let (kind, name) = try Self.repository(components)
         try caller.require(.write(RepositoryKey(kind, name)))
         guard kind == .pypi else { throw HTTPFailure(.methodNotAllowed, "uploads by POST go to PyPI repositories; PUT the file instead") }
-        let repositories = self.repositories
-        let provider = try repositories.provider(.pypi)
-        let upload = try await MultipartUpload.parse(request, fileField: "content", spool: repositories.spool,
-                                                     digestKinds: provider.digestKinds, executor: executor, uploadBytesMax: uploadBytesMax)
+        let kept: Set<String> = Set([":action", "name", "version"] + Self.twineDigestFields.map(\.field))
+        let upload = try await MultipartUpload.parse(request, context: context, fileField: "content", keptFields: kept,
+                                                     staging: try staging(.pypi, extra: [.md5, .blake2b256]))
         guard let staged = upload.file else { throw HTTPFailure(.badRequest, "multipart field 'content' (the distribution file) is missing") }
+        let filename: String
         do {
-            let filename = try Self.checkTwineForm(upload)
-            if let expected = upload.fields["sha256_digest"] {
-                let digests = try await executor.run { try staged.finish() }
-                guard expected.trimmingCharacters(in: .whitespaces).lowercased() == digests.sha256.hex else {
-                    throw HTTPFailure(.badRequest, "sha256_digest \(expected.prefix(64)) does not match the uploaded content (\(digests.sha256.hex))")
-                }
-            }
-            let declared = DeclaredIdentity(name: upload.fields["name"], version: upload.fields["version"])
-            let target = try await executor.run { try repositories.dropTarget(.pypi, name, directory: [], create: true) }
-            return try await ingest(staged, into: target, filename: filename, declared: declared)
+            filename = try Self.checkTwineForm(upload)
+            let digests = try await ingestExecutor.run { try staged.finish() }
+            try Self.checkDigests(upload.fields, against: digests)
         } catch {
             staged.discard()
             throw error
+        }
+        let declared = DeclaredIdentity(name: upload.fields["name"], version: upload.fields["version"])
+        return try await ingest(staged, .pypi, name, directory: [], filename: filename, declared: declared)
+    }
+
+    /// Each digest field sent must be the hex digest of the content (any case, surrounding spaces ignored; an empty
+    /// field counts as not sent).
+    static func checkDigests(_ fields: [String: String], against digests: FileDigests) throws(HTTPFailure) {
+        for (field, digest) in twineDigestFields {
+            let expected = (fields[field] ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+            guard !expected.isEmpty else { continue }
+            guard let actual = digest(digests), expected == actual else {
+                let shown = IdentifierError.printable(String(expected.prefix(128)))
+                throw HTTPFailure(.badRequest, "\(field) \(shown) does not match the uploaded content (\(digest(digests) ?? "not computed"))")
+            }
         }
     }
 

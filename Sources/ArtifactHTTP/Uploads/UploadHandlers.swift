@@ -20,32 +20,38 @@ struct StoredPackage: Codable, Sendable {
     let published: Bool
 }
 
-/// Upload and delete handlers. Each one authorizes before it reads the body (an unauthorized client cannot fill
-/// the spool), stages the body, ingests on the executor, then waits (bounded) for the publish that includes the change.
+/// Upload and delete handlers. Each one authorizes and checks the target and the declared length before it reads
+/// the body (a refused client cannot fill the spool, and is answered without reading the rest), stages the body,
+/// validates and ingests on the ingest executor (never the one reads use), creating a missing repository or
+/// directory only for a valid file, then waits (bounded) for the publish that includes the change.
 struct UploadHandlers: Sendable {
     let repositories: Repositories
     let executor: BlockingExecutor
+    /// Validation and ingestion: libarchive reading a hostile archive may take long, and must not hold up reads.
+    let ingestExecutor: BlockingExecutor
     let access: AccessPolicy
     let uploadBytesMax: Int64
 
     /// `PUT /<provider>/<repo>/<dirs…>/<filename>`: the same as copying the file to that path of the mount.
-    func put(_ path: RequestPath, request: Request) async throws -> Response {
+    func put(_ path: RequestPath, request: Request, context: ArtifactRequestContext) async throws -> Response {
         let caller = try await access.caller(request.headers)
         let components = path.components
-        guard components.count >= 3 else {
+        guard components.count >= 3, let filename = components.last else {
             throw HTTPFailure(.methodNotAllowed, "PUT a file into a repository: /<provider>/<repo>/<filename>")
         }
         let (kind, name) = try Self.repository(components)
         try caller.require(.write(RepositoryKey(kind, name)))
         let directory = Array(components[2..<(components.count - 1)])
-        let filename = components.last!
         let publish = try Self.publishTiming(request)  // before staging: a refusal must leave nothing in the spool
-        let repositories = self.repositories
-        let target = try await executor.run { try repositories.dropTarget(kind, name, directory: directory, create: true) }
-        let provider = try repositories.provider(kind)
-        let staged = try await BodyStager.stage(request.body, spool: repositories.spool, digestKinds: provider.digestKinds,
-                                                executor: executor, uploadBytesMax: uploadBytesMax)
-        return try await ingest(staged, into: target, filename: filename, declared: nil, publish: publish)
+        try repositories.checkUploadTarget(kind, directory: directory, filename: filename)
+        let staged = try await BodyStager.stage(request, context: context, setup: try staging(kind))
+        return try await ingest(staged, kind, name, directory: directory, filename: filename, declared: nil, publish: publish)
+    }
+
+    /// Where an upload of `kind` is staged, with the digests its provider needs (and `extra` ones to check).
+    func staging(_ kind: ProviderKind, extra: DigestKinds = []) throws -> BodyStager.Setup {
+        BodyStager.Setup(executor: executor, spool: repositories.spool,
+                         digestKinds: try repositories.provider(kind).digestKinds.union(extra), uploadBytesMax: uploadBytesMax)
     }
 
     /// `?publish=later` (bulk imports, which end with `POST /api/<provider>/<repo>/publish`): answer as soon as the
@@ -59,7 +65,7 @@ struct UploadHandlers: Sendable {
     }
 
     /// `POST /addpkg?provider=P&reponame=R[&name=N&version=V&dist=D&component=C]` with the file in field `f`.
-    func addpkg(_ request: Request) async throws -> Response {
+    func addpkg(_ request: Request, context: ArtifactRequestContext) async throws -> Response {
         let caller = try await access.caller(request.headers)
         let query = request.uri.queryParameters
         guard let providerName = query["provider"].map(String.init), let kind = ProviderKind(pathComponent: providerName) else {
@@ -70,23 +76,16 @@ struct UploadHandlers: Sendable {
         do { name = try RepositoryName(repoName) } catch { throw ArtifactError.invalidName(error) }
         try caller.require(.write(RepositoryKey(kind, name)))
         let directory = try Self.addpkgLocation(kind, dist: query["dist"].map(String.init), component: query["component"].map(String.init))
-        let provider = try repositories.provider(kind)
-        let upload = try await MultipartUpload.parse(request, fileField: "f", spool: repositories.spool,
-                                                     digestKinds: provider.digestKinds, executor: executor, uploadBytesMax: uploadBytesMax)
+        try repositories.checkUploadTarget(kind, directory: directory)
+        let upload = try await MultipartUpload.parse(request, context: context, fileField: "f", keptFields: [],
+                                                     staging: try staging(kind))
         guard let staged = upload.file else { throw HTTPFailure(.badRequest, "multipart field 'f' (the package file) is missing") }
         guard let filename = upload.fileName, !filename.isEmpty else {
             staged.discard()
             throw HTTPFailure(.badRequest, "the 'f' part has no filename")
         }
         let declared = DeclaredIdentity(name: query["name"].map(String.init), version: query["version"].map(String.init))
-        let repositories = self.repositories
-        do {
-            let target = try await executor.run { try repositories.dropTarget(kind, name, directory: directory, create: true) }
-            return try await ingest(staged, into: target, filename: filename, declared: declared)
-        } catch {
-            staged.discard()
-            throw error
-        }
+        return try await ingest(staged, kind, name, directory: directory, filename: filename, declared: declared)
     }
 
     /// `DELETE /<provider>/<repo>/…/<filename>` of a package file.
@@ -111,15 +110,29 @@ struct UploadHandlers: Sendable {
         }
     }
 
-    func ingest(_ staged: StagedFile, into target: DropTarget, filename: String, declared: DeclaredIdentity?,
-                publish: PublishTiming = .soon) async throws -> Response {
+    /// Validates and ingests a staged upload on the ingest executor (creating what is missing of its target only
+    /// for a valid file), then waits for the publish; the staged file is consumed. A full ingest queue is a 503.
+    func ingest(_ staged: StagedFile, _ kind: ProviderKind, _ name: RepositoryName, directory: [String], filename: String,
+                declared: DeclaredIdentity?, publish: PublishTiming = .soon) async throws -> Response {
         let repositories = self.repositories
-        let outcome = try await executor.run {
-            try repositories.ingest(staged, into: target, filename: filename, declared: declared, publish: publish)
+        let (outcome, target): (IngestOutcome, DropTarget)
+        do {
+            (outcome, target) = try await ingestExecutor.run {
+                try repositories.ingestUpload(staged, into: kind, name, directory: directory, filename: filename,
+                                              declared: declared, publish: publish)
+            }
+        } catch {
+            staged.discard()  // when the queue was full the job never ran
+            throw error
         }
         let published = outcome.created && publish == .later ? false : outcome.created
             ? await repositories.publisher.waitUntilPublished(target.repository.id, ticket: outcome.publishTicket)
             : true
+        return try Self.stored(outcome, in: target, published: published)
+    }
+
+    /// The answer to a stored (or unchanged) package: JSON, 201 with a Location when it was created.
+    static func stored(_ outcome: IngestOutcome, in target: DropTarget, published: Bool) throws -> Response {
         let package = outcome.package
         let path = "/" + ([target.repository.provider.rawValue, target.repository.name.rawValue] + target.location + [package.filename.rawValue])
             .joined(separator: "/")
@@ -135,8 +148,12 @@ struct UploadHandlers: Sendable {
         return response
     }
 
+    /// The provider and repository named by the first two path components; 404 for an unknown provider.
     static func repository(_ components: [String]) throws -> (ProviderKind, RepositoryName) {
-        guard let kind = ProviderKind(pathComponent: components[0]) else { throw HTTPFailure(.notFound, "no such provider '\(components[0])'") }
+        guard components.count >= 2 else { throw HTTPFailure(.notFound, "not found") }
+        guard let kind = ProviderKind(pathComponent: components[0]) else {
+            throw HTTPFailure(.notFound, "no such provider '\(IdentifierError.printable(String(components[0].prefix(64))))'")
+        }
         do { return (kind, try RepositoryName(components[1])) } catch { throw ArtifactError.invalidName(error) }
     }
 

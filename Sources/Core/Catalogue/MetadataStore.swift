@@ -27,6 +27,10 @@ public protocol MetadataStore: Sendable {
     func repositories() throws -> [RepositoryRecord]
     /// Deletes a repository with everything under it; returns blob digests that lost their last reference.
     func deleteRepository(id: NodeID) throws -> [SHA256Digest]
+    /// Deletes a repository only if it holds no package, deciding and deleting in one transaction (so a package
+    /// committed concurrently is never deleted with it); returns the orphaned blob digests, or nil when the
+    /// repository holds a package or is gone already.
+    func deleteRepositoryIfEmpty(id: NodeID) throws -> [SHA256Digest]?
 
     /// Makes a repository private or public; returns the new row (`.notFound` when it is gone).
     func setRepositoryPrivate(id: NodeID, _ isPrivate: Bool) throws -> RepositoryRecord

@@ -90,15 +90,29 @@ public final class SQLiteMetadataStore: MetadataStore {
     public func deleteRepository(id: NodeID) throws -> [SHA256Digest] {
         try write { db in
             guard try Self.repository(db, id: id) != nil else { throw ArtifactError.notFound("repository") }
-            let candidates = try String.fetchAll(db.cachedStatement(sql: """
-                SELECT blob_digest FROM packages WHERE repository_id = ?
-                UNION SELECT s.blob_digest FROM package_sidecars s JOIN packages p ON p.id = s.package_id WHERE p.repository_id = ?
-                UNION SELECT f.blob_digest FROM generation_files f JOIN generations g ON g.id = f.generation_id
-                WHERE g.repository_id = ? AND f.blob_digest IS NOT NULL
-                """), arguments: [id, id, id])
-            try Self.deleteNode(db, id)
-            return try Self.dropUnreferencedBlobs(db, candidates)
+            return try Self.deleteRepository(db, id: id)
         }
+    }
+
+    public func deleteRepositoryIfEmpty(id: NodeID) throws -> [SHA256Digest]? {
+        try write { db in
+            guard try Self.repository(db, id: id) != nil else { return nil }
+            let holdsPackage = try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM packages WHERE repository_id = ?)"),
+                                                 arguments: [id]) ?? true
+            return holdsPackage ? nil : try Self.deleteRepository(db, id: id)
+        }
+    }
+
+    /// Deletes a repository's node tree; returns the blobs nothing references any more.
+    private static func deleteRepository(_ db: Database, id: NodeID) throws -> [SHA256Digest] {
+        let candidates = try String.fetchAll(db.cachedStatement(sql: """
+            SELECT blob_digest FROM packages WHERE repository_id = ?
+            UNION SELECT s.blob_digest FROM package_sidecars s JOIN packages p ON p.id = s.package_id WHERE p.repository_id = ?
+            UNION SELECT f.blob_digest FROM generation_files f JOIN generations g ON g.id = f.generation_id
+            WHERE g.repository_id = ? AND f.blob_digest IS NOT NULL
+            """), arguments: [id, id, id])
+        try deleteNode(db, id)
+        return try dropUnreferencedBlobs(db, candidates)
     }
 
     // MARK: - Nodes

@@ -8,12 +8,14 @@ public struct MultiHasher {
     private var md5: Insecure.MD5?
     private var sha1: Insecure.SHA1?
     private var sha512: Crypto.SHA512?
+    private var blake2b256: BLAKE2b?
     public private(set) var byteCount: Int64 = 0
 
     public init(kinds: DigestKinds = []) {
         md5 = kinds.contains(.md5) ? Insecure.MD5() : nil
         sha1 = kinds.contains(.sha1) ? Insecure.SHA1() : nil
         sha512 = kinds.contains(.sha512) ? Crypto.SHA512() : nil
+        blake2b256 = kinds.contains(.blake2b256) ? BLAKE2b(digestByteCount: 32) : nil
     }
 
     /// Feeds the next chunk.
@@ -22,6 +24,7 @@ public struct MultiHasher {
         md5?.update(bufferPointer: bytes)
         sha1?.update(bufferPointer: bytes)
         sha512?.update(bufferPointer: bytes)
+        blake2b256?.update(bytes)
         byteCount += Int64(bytes.count)
     }
 
@@ -37,7 +40,8 @@ public struct MultiHasher {
             sha256: SHA256Digest(sha256.finalize()),
             md5: md5.map { $0.finalize().hexString },
             sha1: sha1.map { $0.finalize().hexString },
-            sha512: sha512.map { $0.finalize().hexString }
+            sha512: sha512.map { $0.finalize().hexString },
+            blake2b256: blake2b256.map { $0.finalize().hexString }
         )
     }
 

@@ -16,10 +16,18 @@ extension Repositories {
     /// `publish: .later` (bulk imports over HTTP) waits `deferredPublishDelay` instead of publishing soon.
     public func ingest(_ staged: StagedFile, into target: DropTarget, filename rawName: String,
                        declared: DeclaredIdentity? = nil, publish: PublishTiming = .soon) throws(ArtifactError) -> IngestOutcome {
+        try ingest(staged, into: target, filename: rawName, declared: declared, publish: publish, inspected: nil)
+    }
+
+    /// `ingest`, with the provider's reading of the file when the caller already has it (an upload validated
+    /// before its repository was created), so the file is not read twice.
+    func ingest(_ staged: StagedFile, into target: DropTarget, filename rawName: String, declared: DeclaredIdentity?,
+                publish: PublishTiming, inspected: PackageDescription?) throws(ArtifactError) -> IngestOutcome {
         defer { staged.discard() }
         let started = ContinuousClock.now
         do {
-            let outcome = try ingestStaged(staged, into: target, filename: rawName, declared: declared, publish: publish)
+            let outcome = try ingestStaged(staged, into: target, filename: rawName, declared: declared, publish: publish,
+                                           inspected: inspected)
             ArtifactMetrics.recordIngest(provider: target.repository.provider, outcome: outcome.created ? "stored" : "unchanged", since: started)
             logger.info(outcome.created ? "package stored" : "package unchanged", metadata: [
                 "repo.name": "\(target.repository.name)", "file.name": "\(outcome.package.filename)",
@@ -37,7 +45,8 @@ extension Repositories {
     }
 
     private func ingestStaged(_ staged: StagedFile, into target: DropTarget, filename rawName: String,
-                              declared: DeclaredIdentity?, publish: PublishTiming) throws(ArtifactError) -> IngestOutcome {
+                              declared: DeclaredIdentity?, publish: PublishTiming,
+                              inspected: PackageDescription?) throws(ArtifactError) -> IngestOutcome {
         let filename: Filename
         do { filename = try Filename(rawName) } catch { throw .invalidName(error) }
         let provider = try provider(target.repository.provider)
@@ -56,7 +65,12 @@ extension Repositories {
                                 reason: "a different file with this name exists (sha256 \(existing.digests.sha256))")
             }
         }
-        let description = try provider.inspect(fileAt: staged.path, filename: filename, location: target.location, declared: declared)
+        let description: PackageDescription
+        if let inspected {
+            description = inspected
+        } else {
+            description = try provider.inspect(fileAt: staged.path, filename: filename, location: target.location, declared: declared)
+        }
         let sidecars = description.preparedSidecars()
         let held = [digests.sha256] + sidecars.map(\.blob.digest)
         let result = try deletionGuard.referencing(held) { () throws(ArtifactError) -> PackageInsertResult in

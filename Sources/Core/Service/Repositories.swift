@@ -52,6 +52,8 @@ public final class Repositories: Sendable {
     let deletionGuard = BlobDeletionGuard()
     let snapshots = PackageSnapshots()
     let publishObservers = Mutex<[@Sendable (PublishedGeneration) -> Void]>([])
+    /// Uploads in progress per repository, so one that fails never deletes a repository another one is filling.
+    let uploadClaims = UploadClaims()
     let logger: Logger
     /// Set once in `init`; the publisher calls back into `publish(repositoryID:)`.
     nonisolated(unsafe) public private(set) var publisher: Publisher!
@@ -143,7 +145,16 @@ public final class Repositories: Sendable {
             }
         }
         guard let repository else { throw ArtifactError.notFound("repository \(kind)/\(name)") }
+        let (directory, _) = try resolveDirectories(components, kinds: kinds, in: repository, create: create)
+        return DropTarget(repository: repository, directoryID: directory, location: components)
+    }
+
+    /// Walks (and with `create`, makes) the directories `components` below a repository; returns the last one and
+    /// the ids of those this call created, in creation order.
+    func resolveDirectories(_ components: [String], kinds: [NodeKind], in repository: RepositoryRecord,
+                            create: Bool) throws -> (NodeID, created: [NodeID]) {
         var directory = repository.id
+        var created: [NodeID] = []
         for (component, nodeKind) in zip(components, kinds) {
             if let existing = try storage("lookup", { try metadata.child(of: directory, named: component, includeHidden: true) }) {
                 guard existing.kind == nodeKind else { throw ArtifactError.notADropDirectory(component) }
@@ -153,9 +164,10 @@ public final class Repositories: Sendable {
                 directory = try storage("mkdir") {
                     try metadata.ensureDirectory(parent: directory, name: component, kind: nodeKind, repositoryID: repository.id, at: Date()).id
                 }
+                created.append(directory)
             }
         }
-        return DropTarget(repository: repository, directoryID: directory, location: components)
+        return (directory, created)
     }
 
     // MARK: - Helpers
