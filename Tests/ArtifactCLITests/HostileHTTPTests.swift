@@ -104,7 +104,9 @@ import Testing
             #expect(peak < Self.residentBytesMax, "peak RSS \(peak >> 20) MiB")
             try await Task.sleep(for: .seconds(1))
             let after = try Self.residentBytes(server.process.processIdentifier)
-            #expect(after < before + (64 << 20), "RSS \(before >> 20) MiB before, \(after >> 20) MiB after")
+            // The bound: back within 50 MB of where it started.
+            #expect(after < before + 50_000_000, "RSS \(before >> 20) MiB before, \(after >> 20) MiB after")
+            print("hostile multipart run: RSS \(before >> 20) MiB before, peak \(peak >> 20) MiB, \(after >> 20) MiB 1 s after")
             let spool = try FileManager.default.contentsOfDirectory(atPath: server.dataDirectory + "/spool")
             #expect(spool.isEmpty, "spool files left: \(spool)")
             let repositories = try await fetchText(server.url + "/api/repos")

@@ -33,6 +33,7 @@ import Testing
             let indexes = ["tar/h/SHA256SUMS", "apt/h/dists/stable/InRelease", "apt/h/dists/stable/main/binary-amd64/Packages",
                            "pypi/h/simple/", "pypi/h/simple/hostile/"]
             let before = try await Self.fetchAll(indexes, server.url)
+            let residentAtStart = try HostileHTTPTests.residentBytes(server.process.processIdentifier)
             for item in cases {
                 let answer = try await Self.putAsIs(work.path("corpus/" + item.file), to: "\(server.url)/\(item.path)")
                 #expect(answer.code == item.status, "\(item.id): HTTP \(answer.code) \(answer.body)")
@@ -44,6 +45,12 @@ import Testing
             #expect(try await Self.fetchAll(indexes, server.url) == before, "an index changed")
             let resident = try Self.peakResidentBytes(server.process.processIdentifier)
             #expect(resident < Self.residentBytesMax, "peak RSS \(resident >> 20) MiB")
+            try await Task.sleep(for: .seconds(1))
+            let residentAfter = try HostileHTTPTests.residentBytes(server.process.processIdentifier)
+            // Memory taken by the hostile files is given back: within 50 MB of where the run started.
+            #expect(residentAfter < residentAtStart + 50_000_000,
+                    "RSS \(residentAtStart >> 20) MiB before the corpus, \(residentAfter >> 20) MiB after")
+            print("hostile corpus: RSS \(residentAtStart >> 20) MiB before, peak \(resident >> 20) MiB, \(residentAfter >> 20) MiB 1 s after")
             let spool = try FileManager.default.contentsOfDirectory(atPath: server.dataDirectory + "/spool")
             #expect(spool.isEmpty, "spool files left: \(spool)")
         }
