@@ -103,7 +103,7 @@ let package = Package(
         .executableTarget(
             name: "ArtifactCLI",
             dependencies: [
-                "Core", "ArtifactHTTP", "ArtifactFS", "ArtifactClient",
+                "Core", "ArtifactHTTP", "ArtifactFS", "ArtifactClient", "CLinux",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -48,6 +48,7 @@ struct MountCommand: ParsableCommand {
         let bootstrap = try Bootstrap(settings, logger: logger)
         defer { bootstrap.shutdown() }
         try bootstrap.startWriting(logger: logger)
+        MemoryTrimmer.start()
         try bootstrap.apply(settings.repositories, logger: logger)
         let session = try bootstrap.mount(at: mountPoint, options: try settings.mountOptionsValue(), handleSignals: true, logger: logger)
         session.wait()

@@ -74,6 +74,7 @@ struct ServeCommand: AsyncParsableCommand {
         let bootstrap = try Bootstrap(settings, listening: address, logger: logger)
         defer { bootstrap.shutdown() }
         try bootstrap.startWriting(logger: logger)
+        MemoryTrimmer.start()
         try bootstrap.apply(settings.repositories, logger: logger)
         let access = try accessSummary(bootstrap, token: settings.uploadToken, logger: logger)
         let session = try mountIfWanted(bootstrap, settings, logger: logger)

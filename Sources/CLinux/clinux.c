@@ -1,5 +1,6 @@
 // Linux calls Swift's Glibc module does not expose.
 #define _GNU_SOURCE
+#include <malloc.h>
 #include <fcntl.h>
 #include <unistd.h>
 #include "clinux.h"
@@ -10,4 +11,8 @@ int cfs_start_writeback(int fd, long long offset, long long count) {
 
 int cfs_syncfs(int fd) {
     return syncfs(fd);
+}
+
+int cfs_malloc_trim(void) {
+    return malloc_trim(0);
 }

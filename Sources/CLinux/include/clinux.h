@@ -9,4 +9,8 @@ int cfs_start_writeback(int fd, long long offset, long long count);
 /// Flushes every dirty page and metadata of the filesystem holding `fd` (syncfs). Returns 0 or -1.
 int cfs_syncfs(int fd);
 
+/// Returns free memory held by malloc's arenas to the system (glibc's malloc_trim(0), declared in malloc.h, which
+/// Swift's Glibc module does not include). Returns 1 when memory was released, else 0.
+int cfs_malloc_trim(void);
+
 #endif
