@@ -42,8 +42,9 @@ struct TestServer: Sendable {
 
     /// The exporter's application over this server's stores.
     func application(uploadToken: String? = nil, uploadBytesMax: Int64 = 64 << 30, limits: ConnectionLimits = ConnectionLimits(),
-                     ingestExecutor: BlockingExecutor = TestServer.ingestExecutor) -> some ApplicationProtocol {
-        HTTPExporter.application(repositories: repositories, executor: Self.executor, ingestExecutor: ingestExecutor,
+                     ingestExecutor: BlockingExecutor = TestServer.ingestExecutor,
+                     executor: BlockingExecutor = TestServer.executor) -> some ApplicationProtocol {
+        HTTPExporter.application(repositories: repositories, executor: executor, ingestExecutor: ingestExecutor,
                                  configuration: HTTPExporter.Configuration(uploadToken: uploadToken, uploadBytesMax: uploadBytesMax,
                                                                            connectionLimits: limits),
                                  logger: logger)
@@ -61,10 +62,12 @@ struct TestServer: Sendable {
     /// Builds a fresh server, runs `test` against it through the in-process router, then removes its temp files.
     static func run<Value>(uploadToken: String? = nil, providers: [any PackageProvider] = [TarballProvider()],
                            uploadBytesMax: Int64 = 64 << 30, ingestExecutor: BlockingExecutor = TestServer.ingestExecutor,
+                           executor: BlockingExecutor = TestServer.executor,
                            _ test: @Sendable (TestServer, any TestClientProtocol) async throws -> Value) async throws -> Value {
         let server = try TestServer(providers: providers)
         defer { server.remove() }
-        let app = server.application(uploadToken: uploadToken, uploadBytesMax: uploadBytesMax, ingestExecutor: ingestExecutor)
+        let app = server.application(uploadToken: uploadToken, uploadBytesMax: uploadBytesMax, ingestExecutor: ingestExecutor,
+                                     executor: executor)
         return try await app.test(.router) { client in
             try await test(server, client)
         }

@@ -174,20 +174,20 @@ import Testing
 
     // MARK: - Validation does not hold up reads
 
-    // Goal: while every ingest thread is busy with slow validations, reads (which need the read executor) do not
-    // wait for them. Timing is judged against the validation's length, not an absolute bound, so a loaded machine
-    // (the whole suite runs in parallel) slows the reads without failing the test, while a shared executor would
-    // make them wait for a 5 s validation to end.
+    // Goal: reads (which need the read executor) never wait behind validation. Decided without timing: both
+    // ingest threads are held inside validations that end only when the test lets them, with more uploads queued
+    // than the read executor has threads; the GETs must all be answered while the validations are still held.
+    // Were validation on the read executor, the held uploads would occupy its threads and no GET would be answered.
     @Test func readsDoNotWaitForValidation() async throws {
-        let delay = Duration.seconds(5)
-        let provider = SlowProvider(delay: delay)
-        let ingest = BlockingExecutor(threadCount: 2, name: "test.slow-ingest", queuedJobCountMax: 16)
-        try await TestServer.run(providers: [provider], ingestExecutor: ingest) { server, client in
+        let provider = SlowProvider(delay: .zero)
+        let ingest = BlockingExecutor(threadCount: 2, name: "test.held-ingest", queuedJobCountMax: 16)
+        let reads = BlockingExecutor(threadCount: 4, name: "test.reads")
+        try await TestServer.run(providers: [provider], ingestExecutor: ingest, executor: reads) { server, client in
             #expect(try await client.put("/tar/fast/seed-1.0.tar.gz", try Fixtures.tarGz(seed: 51)).status == .created)
+            provider.hold()
             let uploads = Task {
                 try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
-                    // As many as the shared read executor has threads: sharing it, the reads below would wait.
-                    for index in 0..<4 {
+                    for index in 0..<6 {
                         let bytes = try Fixtures.tarGz(seed: UInt64(60 + index))
                         group.addTask { try await client.put("/tar/slow/s\(index)-1.0.tar.gz", bytes).status }
                     }
@@ -195,17 +195,30 @@ import Testing
                 }
             }
             let waitStarted = ContinuousClock.now
-            while provider.running.withLock({ $0 }) < 2, ContinuousClock.now - waitStarted < .seconds(20) {
+            while provider.running.withLock({ $0 }) < 2, ContinuousClock.now - waitStarted < .seconds(60) {
                 try await Task.sleep(for: .milliseconds(20))
             }
             #expect(provider.running.withLock { $0 } == 2, "the ingest threads never both validated")
-            let readsStarted = ContinuousClock.now
-            for path in ["/tar/fast/", "/tar/fast/SHA256SUMS", "/api/repos", "/tar/fast/seed-1.0.tar.gz"] {
-                let response = try await client.get(path)
-                #expect(response.status == .ok, "\(path)")
+            let readsFinished = Mutex(false)
+            let reading = Task { () throws -> [HTTPResponse.Status] in
+                var statuses: [HTTPResponse.Status] = []
+                for path in ["/tar/fast/", "/tar/fast/SHA256SUMS", "/api/repos", "/tar/fast/seed-1.0.tar.gz"] {
+                    statuses.append(try await client.get(path).status)
+                }
+                readsFinished.withLock { $0 = true }
+                return statuses
             }
-            let readsTook = ContinuousClock.now - readsStarted
-            #expect(readsTook < delay / 2, "four GETs took \(readsTook) while validations ran")
+            // Wait for the reads or 60 s, whichever ends first; the validations stay held either way.
+            let readStarted = ContinuousClock.now
+            var answered = false
+            while !answered, ContinuousClock.now - readStarted < .seconds(60) {
+                try await Task.sleep(for: .milliseconds(20))
+                answered = readsFinished.withLock { $0 }
+            }
+            #expect(answered, "GETs were not answered while validations held the ingest threads")
+            #expect(provider.running.withLock { $0 } == 2, "the validations ended before the reads did")
+            provider.release()
+            #expect(try await reading.value.allSatisfy { $0 == .ok })
             let statuses = try await uploads.value
             #expect(statuses.allSatisfy { $0 == .created }, "\(statuses)")
             _ = server
@@ -233,14 +246,24 @@ import Testing
     }
 }
 
-/// The tarball provider with a validation that takes `delay` (a stand-in for a slow, hostile archive).
+/// The tarball provider with a validation that takes `delay`, or is held until released (a stand-in for a slow,
+/// hostile archive).
 final class SlowProvider: PackageProvider {
     let base = TarballProvider()
     let delay: Duration
     /// Validations in progress.
     let running = Mutex(0)
 
+    /// Closed by `hold()`: validations wait until `release()` (a validation that lasts exactly as long as a test wants).
+    private let gate = Mutex(false)
+
     init(delay: Duration) { self.delay = delay }
+
+    /// Makes validations wait, inside `inspect`, until `release()`.
+    func hold() { gate.withLock { $0 = true } }
+
+    /// Lets waiting and later validations go on.
+    func release() { gate.withLock { $0 = false } }
 
     var kind: ProviderKind { base.kind }
     var digestKinds: DigestKinds { base.digestKinds }
@@ -253,6 +276,7 @@ final class SlowProvider: PackageProvider {
         -> PackageDescription {
         running.withLock { $0 += 1 }
         defer { running.withLock { $0 -= 1 } }
+        while gate.withLock({ $0 }) { Thread.sleep(forTimeInterval: 0.01) }
         Thread.sleep(forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
         return try base.inspect(fileAt: path, filename: filename, location: location, declared: declared)
     }
