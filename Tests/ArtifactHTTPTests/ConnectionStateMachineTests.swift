@@ -43,6 +43,27 @@ import Testing
         #expect(machine.timerFired(at: Self.at(13)) == .timeOut(answer: true))
     }
 
+    // Goal: a client waiting for the 100 Continue it asked for is not timed out while the server decides (that is the
+    // server's time, however long); once the 100 goes out, or the client sends its body anyway, the body rules apply.
+    @Test func waitingForContinueIsTheServersTime() {
+        var machine = Self.machine()
+        machine.headReceived(at: Self.at(1), awaitingContinue: true)
+        machine.readRequested(at: Self.at(1))
+        #expect(machine.nextDeadline == nil)
+        #expect(machine.timerFired(at: Self.at(100)) == .none)
+        machine.continueSent(at: Self.at(100))
+        machine.readRequested(at: Self.at(100))
+        #expect(machine.nextDeadline == Self.at(110))
+        #expect(machine.timerFired(at: Self.at(110)) == .timeOut(answer: true))
+
+        var eager = Self.machine()
+        eager.headReceived(at: Self.at(1), awaitingContinue: true)
+        #expect(eager.bytesArrived(10, at: Self.at(2)) == .none)
+        eager.readRequested(at: Self.at(2))
+        #expect(eager.nextDeadline == Self.at(12))
+        #expect(eager.timerFired(at: Self.at(12)) == .timeOut(answer: true))
+    }
+
     // Goal: a trickle (a byte every few seconds, each within the read timeout) still times out at the end of a window.
     @Test func trickleTimesOut() {
         var machine = Self.machine()

@@ -173,8 +173,10 @@ import Testing
         // One generation at creation, then at most one publish per 100 ms (the fixture's longest delay) while the
         // burst lasted, plus the last: a handful when the burst is quick, and never one per ingest. (On 2 cores
         // beside the Ceph start of the S3 tests a burst took seconds, so a fixed bound was timing, not debouncing.)
+        // Publishes slowed by a loaded machine also run on after the burst, a window each: hence the margin of 6,
+        // still well under one generation per ingest (21).
         let windows = Int((burst / .milliseconds(100)).rounded(.up))
-        #expect(generation.id <= Int64(min(windows + 3, 20)), "\(generation.id) generations for a burst of \(burst)")
+        #expect(generation.id <= Int64(min(windows + 6, 15)), "\(generation.id) generations for a burst of \(burst)")
     }
 
     // Goal: deleting a package republishes without it and removes its blob once nothing references it.

@@ -88,7 +88,7 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
                 answer(refusal.status, refusal.message, context)
                 return
             }
-            machine.headReceived(at: .now())
+            machine.headReceived(at: .now(), awaitingContinue: head.headerFields[.expect]?.lowercased() == "100-continue")
         case .body:
             break
         case .end:
@@ -124,6 +124,10 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
             return
         }
         switch unwrapOutboundIn(data) {
+        case .head(let response) where response.status == .continue:
+            machine.continueSent(at: .now())
+            context.write(data, promise: promise)
+            reschedule(context)
         case .head(var response) where response.status.kind != .informational:
             if machine.answerHeadWritten() { response.headerFields[.connection] = "close" }
             context.write(wrapOutboundOut(.head(response)), promise: promise)

@@ -39,6 +39,9 @@ struct ConnectionStateMachine {
         var waited = TimeAmount.zero
         /// When the read that is still outstanding was asked for.
         var waitingSince: NIODeadline?
+        /// The client asked for `100 Continue` and waits for it: until it goes out (or the client sends anyway), the
+        /// time is the server's, not the client's, so no deadline runs.
+        var awaitingContinue = false
     }
 
     /// The limits decided by.
@@ -65,6 +68,8 @@ struct ConnectionStateMachine {
         switch phase {
         case .awaitingHead(let since, let firstByte):
             return firstByte.map { $0 + Self.amount(limits.headTimeout) } ?? since + Self.amount(limits.idleTimeout)
+        case .readingBody(let window) where window.awaitingContinue:
+            return nil
         case .readingBody(let window):
             let windowEnd = window.start + Self.amount(limits.bodyReadTimeout)
             guard let waitingSince = window.waitingSince else { return windowEnd }
@@ -84,7 +89,7 @@ struct ConnectionStateMachine {
 
     /// The connection asked the socket for more bytes (the reader has room for them).
     mutating func readRequested(at now: NIODeadline) {
-        guard case .readingBody(var window) = phase, window.waitingSince == nil else { return }
+        guard case .readingBody(var window) = phase, window.waitingSince == nil, !window.awaitingContinue else { return }
         window.waitingSince = now
         phase = .readingBody(window)
     }
@@ -94,6 +99,9 @@ struct ConnectionStateMachine {
         switch phase {
         case .awaitingHead(let since, nil):
             phase = .awaitingHead(since: since, firstByte: now)
+        case .readingBody(let window) where window.awaitingContinue:
+            // The client did not wait for the 100 (it may, RFC 9110 §10.1.1): measured from here as any body.
+            phase = .readingBody(BodyWindow(start: now, bytes: count))
         case .readingBody(var window):
             if let waitingSince = window.waitingSince { window.waited = window.waited + (now - max(waitingSince, window.start)) }
             window.waitingSince = nil
@@ -113,11 +121,17 @@ struct ConnectionStateMachine {
         return .none
     }
 
-    /// A request head arrived.
-    mutating func headReceived(at now: NIODeadline) {
+    /// A request head arrived; `awaitingContinue` when it asked for `100 Continue` (`Expect: 100-continue`).
+    mutating func headReceived(at now: NIODeadline, awaitingContinue: Bool = false) {
         answerStarted = false
         closeAfterAnswer = false
         nextRequestStarted = nil
+        phase = .readingBody(BodyWindow(start: now, awaitingContinue: awaitingContinue))
+    }
+
+    /// `100 Continue` went out: from now on the client is expected to send the body.
+    mutating func continueSent(at now: NIODeadline) {
+        guard case .readingBody(let window) = phase, window.awaitingContinue else { return }
         phase = .readingBody(BodyWindow(start: now))
     }
 
@@ -200,6 +214,7 @@ struct ConnectionStateMachine {
     }
 
     private mutating func checkBody(_ window: BodyWindow, at now: NIODeadline) -> Action {
+        guard !window.awaitingContinue else { return .none }
         let timeout = Self.amount(limits.bodyReadTimeout)
         if let waitingSince = window.waitingSince, now - waitingSince >= timeout { return timeOut() }
         guard now >= window.start + timeout else { return .none }
